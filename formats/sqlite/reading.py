@@ -44,10 +44,14 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
 
     SQLite reads a database in WAL mode through its ``-shm`` file, which it cannot
     create in a read-only folder (``SQLITE_READONLY_DIRECTORY``) or file system
-    (``SQLITE_CANTOPEN``): such a database, when no ``-wal`` file is beside it (every
-    change is in the database), is opened as immutable, which needs no ``-shm``. With a
-    ``-wal`` file (changes not yet in the database, which immutable would not read) it
-    is a :class:`MuscleError` that says so."""
+    (``SQLITE_CANTOPEN``). On a file system mounted read-only, such a database, when no
+    ``-wal`` file is beside it (every change is in the database), is opened as
+    immutable, which needs no ``-shm``: nothing can change it while it is read, as
+    immutable (read without locks) needs. With a ``-wal`` file (changes not yet in the
+    database, which immutable would not read) it is a :class:`MuscleError` that says
+    so; in a folder this user cannot write on a file system that can be written, where
+    immutable could read another program's change half-made, it is one too
+    (:func:`_no_shm_here`)."""
     uri = path.resolve().as_uri()
     conn = _begin_reading(uri + "?mode=ro")
     try:
@@ -55,17 +59,18 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.Error as exc:
         conn.close()
+        failed = exc
         if getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_ROLLBACK":
             raise _hot_journal(path) from None
         if getattr(exc, "sqlite_errorname", "") not in _NO_SHM or not _in_wal_mode(path):
             raise
     real = real_target(path)  # (SQLite keeps the -wal beside the file a link names)
     log = real.with_name(real.name + "-wal")
+    beside = real.parent == Path(os.path.abspath(path)).parent
+    unopened = _log_not_opened(path)
+    if unopened is not None:
+        raise unopened
     if os.path.lexists(log):
-        beside = real.parent == Path(os.path.abspath(path)).parent
-        unopened = _log_not_opened(path)
-        if unopened is not None:
-            raise unopened
         raise error(str(path), "sqlite-error",
                     f"cannot be read here: its write-ahead log, {log.name if beside else log}"
                     ", may hold changes not yet in the database, which SQLite reads only "
@@ -74,7 +79,38 @@ def _open_to_read(path: Path) -> sqlite3.Connection:
                     "folder or file system); open the database once with sqlite3 where "
                     "it can be written, which moves them in, or copy both files to such "
                     "a folder")
+    if not _read_only_mount(real):
+        if os.access(real.parent, os.W_OK):
+            raise failed  # (not the folder: SQLite's own error says what)
+        raise _no_shm_here(path, real, beside)
     return _begin_reading(uri + "?mode=ro&immutable=1")
+
+
+def _read_only_mount(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only, where no program can
+    write it while it is read."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _no_shm_here(path: Path, real: Path, beside: bool) -> MuscleError:
+    """The ``sqlite-error`` of the database in WAL mode at ``path`` (``real``, the file a
+    link names; ``beside``, in the link's folder) in a folder this user cannot write, on
+    a file system that can be written: SQLite reads it only through a ``-wal`` and a
+    ``-shm`` file it cannot make there, and reading it without them (immutable, no
+    locks) could read a change its owner's program makes meanwhile half-made, silently."""
+    shown = shlex.quote(str(path))
+    return error(str(path), "sqlite-error",
+                 "cannot be read here: SQLite reads a database in WAL mode only through "
+                 f"files it makes beside it ({real.name}-wal and {real.name}-shm), which it "
+                 "cannot create in "
+                 f"{'this folder' if beside else f'the folder {real.parent}'} (this user "
+                 "may not write there), and read without them it could read a change "
+                 "another program makes meanwhile half-made; read a copy its owner makes: "
+                 f"`sqlite3 {shown} '.backup copy.db'`, or ask its owner to let this user "
+                 "write that folder")
 
 
 #: SQLite's errors of a database in WAL mode whose ``-shm`` file it cannot create (in a

@@ -21,6 +21,7 @@ from converter.model import Muscle
 from tests.conftest import ROOT, SAMPLES, WAIT
 from tests.formats.test_sqlite import _cli, _wal_database, assert_consistent, by_slug, counts
 from tests.killing import kill_while
+from tests.waits import until
 
 #: What the reader says of a database in WAL mode with a -wal beside it but no -shm, in a
 #: folder where SQLite cannot make one (``{db}``: the database as named).
@@ -30,6 +31,15 @@ CANNOT_READ = (
     "file it cannot create in this folder (a read-only folder or file system); open the "
     "database once with sqlite3 where it can be written, which moves them in, or copy "
     "both files to such a folder [sqlite-error]")
+#: What the reader says of a database in WAL mode with neither a -wal nor a -shm beside
+#: it, in a folder this user cannot write on a file system that can be written.
+NO_SHM = (
+    "{db}: error: cannot be read here: SQLite reads a database in WAL mode only through "
+    "files it makes beside it (muscles.db-wal and muscles.db-shm), which it cannot create "
+    "in this folder (this user may not write there), and read without them it could read "
+    "a change another program makes meanwhile half-made; read a copy its owner makes: "
+    "`sqlite3 {db} '.backup copy.db'`, or ask its owner to let this user write that "
+    "folder [sqlite-error]")
 
 
 def _as_user(tmp_path: Path, *args: str) -> tuple[int, list[str]]:
@@ -47,14 +57,15 @@ def _as_user(tmp_path: Path, *args: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.parametrize("file_mode", [0o644, 0o444], ids=["file-writable", "file-read-only"])
-def test_a_wal_database_in_a_folder_that_cannot_be_written_is_read(
+def test_a_wal_database_in_a_folder_that_cannot_be_written_is_read_only_with_locks(
         file_mode: int, sample_muscles: list[Muscle], tmp_path: Path) -> None:
     """In a folder we cannot write (chmod 555) on a file system we can, SQLite cannot
     make the -shm file it reads a database in WAL mode through, and says
-    SQLITE_READONLY_DIRECTORY (not SQLITE_CANTOPEN, as on a read-only file system):
-    convert and validate failed with "SQLite failed: attempt to write a readonly
-    database", of a database they only read. It is read now (its -wal's changes too when
-    its -shm is beside it), or, with a -wal but no -shm, one error naming it."""
+    SQLITE_READONLY_DIRECTORY (not SQLITE_CANTOPEN, as on a read-only file system).
+    With its -shm beside it, it is read through it (its -wal's changes too); with a -wal
+    but no -shm, one error naming the -wal. With neither it was read as immutable, with
+    no lock, though its owner's program may write it meanwhile (a change read half-made:
+    see the next test); it is one error saying why and what to do now."""
     folders = {name: tmp_path / "wal" / name for name in ("closed", "held", "logged")}
     for name, folder in folders.items():
         _wal_database(folder, sample_muscles, log=name != "closed", shm=name == "held")
@@ -73,9 +84,11 @@ def test_a_wal_database_in_a_folder_that_cannot_be_written_is_read(
             folder.chmod(0o755)
     count = len(sample_muscles)
     assert runs == {
-        ("closed", "convert"): (0, [f"wrote {count} muscles to closed.json; {count} "
-                                    "muscles converted, 0 files failed"]),
-        ("closed", "validate"): (0, [f"{count} muscles valid: 0 errors, N warnings"]),
+        ("closed", "convert"): (1, [NO_SHM.format(db="wal/closed/muscles.db"),
+                                    "nothing written to closed.json: no muscle was read; "
+                                    "0 muscles converted, 1 file failed"]),
+        ("closed", "validate"): (1, [NO_SHM.format(db="wal/closed/muscles.db"),
+                                     "0 muscles valid, 1 file failed: 1 error, N warnings"]),
         ("held", "convert"): (0, [f"wrote {count} muscles to held.json; {count} muscles "
                                   "converted, 0 files failed"]),
         ("held", "validate"): (0, [f"{count} muscles valid: 0 errors, N warnings"]),
@@ -85,13 +98,76 @@ def test_a_wal_database_in_a_folder_that_cannot_be_written_is_read(
         ("logged", "validate"): (1, [CANNOT_READ.format(db="wal/logged/muscles.db"),
                                      "0 muscles valid, 1 file failed: 1 error, N warnings"]),
     }
-    titles = {name: {m["slug"]: m["title"] for m in json.loads(
-        (tmp_path / f"{name}.json").read_text(encoding="utf-8"))["muscles"]}
-        for name in ("closed", "held")}
-    assert titles["closed"] == {m.slug: m.title for m in sample_muscles}
-    assert titles["held"] == {**titles["closed"], "soleus": "Changed"}
+    titles = {m["slug"]: m["title"] for m in json.loads(
+        (tmp_path / "held.json").read_text(encoding="utf-8"))["muscles"]}
+    assert titles == {**{m.slug: m.title for m in sample_muscles}, "soleus": "Changed"}
+    assert not (tmp_path / "closed.json").exists()
     assert {name: sorted(p.name for p in folder.iterdir())
             for name, folder in folders.items()} == before
+
+
+#: A writer of the database in WAL mode ``sys.argv[1]`` (another user's program): until
+#: the file ``sys.argv[2]`` is there, it retitles every muscle in one transaction
+#: (``T<n> <slug> x...``, long enough to span many pages), commits and closes, SQLite
+#: then moving the change into the database and removing its -wal and -shm; it makes
+#: ``sys.argv[3]`` after its first commit. A short pause between commits leaves the
+#: database without a -wal for a reader to open it so.
+WRITER = """
+import pathlib, sqlite3, sys, time
+db, stop, started = sys.argv[1:4]
+deadline = time.monotonic() + float(sys.argv[4])
+n = 0
+while not pathlib.Path(stop).exists() and time.monotonic() < deadline:
+    n += 1
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE muscles SET title = ? || slug || ' ' || printf('%.3000c', 'x')",
+                 (f"T{n} ",))
+    conn.commit()
+    conn.close()
+    pathlib.Path(started).touch()
+    time.sleep(0.01)
+"""
+
+
+def test_a_wal_database_another_program_writes_is_never_read_half_changed(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """A database in WAL mode that its owner's program writes (each commit of every
+    title, then its close, which moves the change in and removes the -wal), in a folder
+    we cannot write (chmod 555, root's writer writing all the same): a read that found
+    no -wal opened it as immutable, without locks, and read some titles of one commit
+    and some of the next (3 of these 20 runs, 6 of a reviewer's 30), exit 0, nothing
+    said. Each read now is either whole, of
+    one commit (through the -shm the writer holds), or the one error saying why it
+    cannot be read here (or the -wal's, when the writer's came and went as it was
+    opened): never a mix."""
+    folder = tmp_path / "d"
+    _wal_database(folder, sample_muscles, log=False, shm=False)
+    stop, started = tmp_path / "stop", tmp_path / "started"
+    folder.chmod(0o555)  # (the writer, root, writes it all the same)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(folder / "muscles.db"),
+                               str(stop), str(started), str(WAIT)])
+    try:
+        until(started.exists, "the writer's first commit")
+        runs = [_as_user(tmp_path, "convert", "d/muscles.db", "--to", "jsonl", "-o",
+                         f"out{run}.jsonl", "-q") for run in range(20)]
+    finally:
+        stop.touch()
+        writer.wait(timeout=WAIT)
+        folder.chmod(0o755)
+    commits = []
+    for run, (code, said) in enumerate(runs):
+        out = tmp_path / f"out{run}.jsonl"
+        if code:
+            assert code == 1, said  # (the -wal there at its open, gone again: named)
+            assert said[0] in {error.format(db="d/muscles.db")
+                               for error in (NO_SHM, CANNOT_READ)}, said
+            assert not out.exists()
+            continue
+        titles = [json.loads(line)["title"] for line in out.read_text(
+            encoding="utf-8").splitlines()]
+        assert len(titles) == len(sample_muscles)
+        commits.append({title.split()[0] for title in titles})
+    assert [seen for seen in commits if len(seen) > 1] == []
 
 
 def test_a_link_to_a_wal_database_in_a_folder_that_cannot_be_written_misses_no_change(
@@ -154,6 +230,35 @@ def test_a_wal_databases_log_that_cannot_be_opened_is_named(
         (1, [said, "nothing written to out.json: no muscle was read; 0 muscles converted, "
                    "1 file failed"]),
         (1, [said, "0 muscles valid, 1 file failed: 1 error, N warnings"])]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_an_unreadable_shm_without_a_wal_in_a_folder_that_cannot_be_written_is_named(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """A -shm we may not read (chmod 000) with no -wal beside it, in a folder we cannot
+    write: SQLite cannot open it, and the database was read as immutable (no locks,
+    exit 0, nothing said) though its owner's program may write it meanwhile. It is
+    the error naming that -shm and why now, as with a -wal beside it."""
+    folder = tmp_path / "wal" / "held"
+    _wal_database(folder, sample_muscles, log=False, shm=False)
+    with contextlib.closing(sqlite3.connect(folder / "muscles.db")) as conn:
+        conn.execute("PRAGMA schema_version").fetchone()
+        shm = (folder / "muscles.db-shm").read_bytes()
+    (folder / "muscles.db-shm").write_bytes(shm)
+    (folder / "muscles.db-shm").chmod(0o000)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    folder.chmod(0o555)
+    try:
+        run = _as_user(tmp_path, "validate", "wal/held/muscles.db")
+    finally:
+        folder.chmod(0o755)
+    assert run == (1, [
+        "wal/held/muscles.db: error: cannot be read: its write-ahead log's index, "
+        "muscles.db-shm, cannot be opened (Permission denied), and SQLite reads a database "
+        "in WAL mode only with it (a file another user's program made as it had the "
+        "database open); let this user read it, or read a copy its owner makes: `sqlite3 "
+        "wal/held/muscles.db '.backup copy.db'` [sqlite-error]",
+        "0 muscles valid, 1 file failed: 1 error, N warnings"])
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
@@ -338,3 +443,63 @@ def test_a_write_into_a_wal_database_whose_folder_cannot_be_written_names_the_fo
     assert in_namespace(WRITE_READ_ONLY_WAL, tmp_path).splitlines() == [
         _folder_cannot_be_written("ro/closed/muscles.db"), "exit 1",
         _folder_cannot_be_written("ro/logged/muscles.db"), "exit 1"]
+#: Reads the database ``sys.argv[1]`` (converter.read) in a process of its own, and
+#: halfway through its muscles makes the file ``sys.argv[2]`` and waits for the file
+#: ``sys.argv[3]``: the moment another program's commit lands. Prints the titles read,
+#: one a line, or the read's errors.
+PAUSED_READER = """
+import pathlib, sys
+import converter
+import formats.sqlite.reading as reading
+from converter.diagnostics import MuscleError
+from tests.waits import until
+db, halfway, landed = sys.argv[1:4]
+record, seen = reading._record, []
+def paused(*args, **kwargs):
+    seen.append(1)
+    if len(seen) == 8:
+        pathlib.Path(halfway).touch()
+        until(pathlib.Path(landed).exists, "the writer's commit")
+    return record(*args, **kwargs)
+reading._record = paused
+try:
+    print(*(m.title for m in converter.read(db)), sep="\\n")
+except MuscleError as exc:
+    print(*(d.message for d in exc.diagnostics), sep="\\n")
+"""
+
+
+def test_a_wal_database_written_halfway_through_a_read_is_not_read_half_changed(
+        sample_muscles: list[Muscle], tmp_path: Path) -> None:
+    """The moment the race above needs, made to happen: a reader that cannot write the
+    folder (``unshare --user``) opens the database in WAL mode with no -wal beside it,
+    and halfway through its muscles another program retitles every muscle in one
+    transaction and closes (its change moved into the database, its -wal removed).
+    Opened as immutable (no lock), the reader gave the old titles of the muscles it
+    had read and the new ones of the rest, with no error; it says now that it cannot
+    read it here, reading nothing."""
+    folder = tmp_path / "d"
+    _wal_database(folder, sample_muscles, log=False, shm=False)
+    halfway, landed = tmp_path / "halfway", tmp_path / "landed"
+    folder.chmod(0o555)  # (this process, root, writes it all the same)
+    reader = subprocess.Popen(
+        ["unshare", "--user", sys.executable, "-c", PAUSED_READER, "d/muscles.db",
+         str(halfway), str(landed)], cwd=tmp_path, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        until(lambda: halfway.exists() or reader.poll() is not None, "the reader's start")
+        with contextlib.closing(sqlite3.connect(folder / "muscles.db")) as conn:
+            conn.execute("UPDATE muscles SET title = 'New ' || slug")
+            conn.commit()
+        assert sorted(p.name for p in folder.iterdir()) == ["muscles.db"]
+        landed.touch()
+        out, err = reader.communicate(timeout=WAIT)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.wait(timeout=WAIT)
+        folder.chmod(0o755)
+    assert "Traceback" not in err, err
+    said = NO_SHM.format(db="d/muscles.db").split(": error: ")[1].removesuffix(
+        " [sqlite-error]")
+    assert out.splitlines() == [said]
