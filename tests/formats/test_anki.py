@@ -807,6 +807,7 @@ def test_a_deck_holds_no_more_than_one_focus_image_at_a_time(tmp_path: Path) -> 
 
     muscles = detailed_muscles(100, 150)
     deck = tmp_path / "held.apkg"
+    _write(muscles[:1], tmp_path / "first.apkg")  # (what the writer imports is no image)
     tracemalloc.start()
     try:
         _write(muscles, deck, {m.slug: 1e9 for m in muscles})
