@@ -6,7 +6,8 @@ link stays. A device or FIFO (``-o /dev/null``) is written into, as there is not
 to replace, and so is standard output (``-o -``, :data:`STDOUT`). A later write of the
 same output removes a killed run's temporaries (see :func:`sweep_leftovers`): a
 temporary file or folder at once where no run holds its lock (one a run holds is left),
-others, and one where no lock can tell, once a day old.
+others, and one where no lock can tell (no ``flock``, or a file system other than a
+local one: see :mod:`~converter.mounts`), once a day old.
 Output folders are built and swapped in by :mod:`converter.atomic_folder`, on the
 temporaries, signal handling and file helpers of this module.
 """
@@ -65,7 +66,9 @@ def sweep_leftovers(path: Path,
     (:func:`_swept`): at once where no run holds its lock, never where one does, once
     older than :data:`STALE_SECONDS` where no lock can tell. Of the others, those
     ``running`` says no run has (False) go at once, those it says a run has (True)
-    never, and the rest (it cannot tell: None) once older than :data:`STALE_SECONDS`."""
+    never, and the rest (it cannot tell: None) once older than :data:`STALE_SECONDS`.
+    Where the file system is no local one (:func:`_trusted`: NFS, SMB, FUSE, ..., or it
+    cannot be told), no lock can tell."""
     path = Path(path)
     prefix, now = temporary_prefix(path), time.time()
     try:
@@ -79,6 +82,8 @@ def sweep_leftovers(path: Path,
             continue
         with contextlib.suppress(OSError):
             told = running(entry.path) if running is not None else None
+            if told is False and not _trusted(entry.path):
+                told = None  # (another machine's run's may look unheld: see _trusted)
             if told or (told is None and now - entry.stat(
                     follow_symlinks=False).st_mtime < STALE_SECONDS):
                 continue
@@ -339,9 +344,9 @@ def sweep_killed(paths: Iterable[str]) -> list[str]:
     """Remove the temporaries beside the files ``paths`` that runs killed while writing
     them left (``.<name>.<random>.tmp``, a regular file, or ``.tmpdir``, a folder a third
     party's writer of that file was given): where no run holds its lock
-    (see :func:`_held_temporary`), at once; where no lock can tell, once older than
-    :data:`STALE_SECONDS`. The ones removed, by path. (Each write of a file sweeps its
-    own so too: see :func:`sweep_leftovers`.)"""
+    (see :func:`_held_temporary`), at once; where no lock can tell (see :func:`_swept`),
+    once older than :data:`STALE_SECONDS`. The ones removed, by path. (Each write of a
+    file sweeps its own so too: see :func:`sweep_leftovers`.)"""
     folders: dict[str, set[str]] = {}
     for path in paths:
         folder, name = os.path.split(os.fspath(path))
@@ -368,10 +373,13 @@ def _own_temporary(name: str, prefixes: set[str]) -> bool:
 def _swept(entry: os.DirEntry[str], now: float) -> bool:
     """Whether the temporary file or folder ``entry`` (:func:`_own_temporary`), a killed
     run's, is removed now: at once where no run holds its lock (:func:`_held`), never
-    where one does, and where no lock can tell (no ``flock``) once older than
+    where one does, and where no lock can tell (no ``flock``, or a file system whose
+    locks another machine's run may not see: :func:`_trusted`) once older than
     :data:`STALE_SECONDS` (a younger one may be a run's under way)."""
     from .folder_lock import taken_if_free
 
+    if not _day_old(entry, now) and not _trusted(entry.path):
+        return False
     taken = taken_if_free(entry.path)
     if taken is None:
         with contextlib.suppress(OSError):
@@ -384,6 +392,24 @@ def _swept(entry: os.DirEntry[str], now: float) -> bool:
                 os.unlink(entry.path)
                 return True
     return bool(taken)
+
+
+def _day_old(entry: os.DirEntry[str], now: float) -> bool:
+    """Whether ``entry`` was last changed :data:`STALE_SECONDS` or more before ``now``
+    (False where it cannot be told: gone)."""
+    try:
+        return now - entry.stat(follow_symlinks=False).st_mtime >= STALE_SECONDS
+    except OSError:
+        return False
+
+
+def _trusted(path: str) -> bool:
+    """Whether the locks of the temporary ``path`` tell a killed run's from one under
+    way: its folder is on a local file system
+    (:func:`~converter.mounts.locks_trusted`), not one another machine writes too."""
+    from .mounts import locks_trusted
+
+    return locks_trusted(os.path.dirname(path) or os.curdir)
 
 
 def same_bytes(new: Path, old: Path) -> bool:

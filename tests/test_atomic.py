@@ -369,6 +369,64 @@ def test_a_killed_runs_day_old_temporaries_are_swept_by_the_next_write(
     assert fresh.exists() and other.exists()
 
 
+@pytest.mark.parametrize("kind, at_once", [("nfs", False), ("fuse.sshfs", False),
+                                           ("cifs", False), (None, False), ("ext4", True)])
+@pytest.mark.parametrize("to, name", [("json", "m.json"), ("svg", "svg")])
+def test_an_unheld_temporary_goes_at_once_only_on_a_local_file_system(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str | None, at_once: bool,
+        to: str, name: str) -> None:
+    """Where another machine writes the folder too (NFS ``nolock``, sshfs, SMB), its
+    run's temporary under way holds a lock this machine does not see: it was removed at
+    once, and that run failed ``cannot write here``. Only a local file system's unheld
+    temporaries go at once now; elsewhere (or the type unknown: None) a day old."""
+    import converter.mounts
+
+    monkeypatch.setattr(converter.mounts, "mount_type", lambda folder: kind)
+    monkeypatch.setattr(converter.mounts, "_TRUSTED", {})
+    fresh_file, fresh_dir = (tmp_path / f".{name}.abcdefgh.tmp",
+                             tmp_path / f".{name}.ijklmnop.tmpdir")
+    old_file, old_dir = (tmp_path / f".{name}.qrstuvwx.tmp",
+                         tmp_path / f".{name}.yz012345.tmpdir")
+    for folder in (fresh_dir, old_dir):
+        folder.mkdir()
+        (folder / "half.svg").write_text("<svg")
+    for file in (fresh_file, old_file):
+        file.write_text("another machine's run, writing (or a killed run's)")
+    day_ago = time.time() - 25 * 3600
+    for path in (old_file, old_dir):
+        os.utime(path, (day_ago, day_ago))
+    assert convert_samples(to, tmp_path / name)[0] == 0
+    assert not old_file.exists() and not old_dir.exists()
+    assert fresh_file.exists() is fresh_dir.exists() is not at_once
+
+
+def test_a_sweep_told_no_run_has_a_folder_waits_a_day_where_locks_are_not_shared(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``running`` says no run has (a run in place's folder no run holds the lock
+    of) and fmt's sweep of its sources are judged so too."""
+    import converter.mounts
+
+    monkeypatch.setattr(converter.mounts, "mount_type", lambda folder: "nfs4")
+    monkeypatch.setattr(converter.mounts, "_TRUSTED", {})
+    fresh, old = tmp_path / "..marker.abc.tmpdir", tmp_path / "..marker.def.tmpdir"
+    own_fresh, own_old = tmp_path / ".a.md.abcdefgh.tmp", tmp_path / ".a.md.ijklmnop.tmp"
+    for path in (fresh, old):
+        path.mkdir()
+    for path in (own_fresh, own_old):
+        path.write_text("x")
+    day_ago = time.time() - 25 * 3600
+    for path in (old, own_old):
+        os.utime(path, (day_ago, day_ago))
+    converter.atomic.sweep_leftovers(tmp_path / ".marker", lambda path: False)
+    assert converter.atomic.sweep_killed([str(tmp_path / "a.md")]) == [str(own_old)]
+    assert fresh.exists() and not old.exists() and own_fresh.exists()
+    monkeypatch.setattr(converter.mounts, "mount_type", lambda folder: "tmpfs")
+    monkeypatch.setattr(converter.mounts, "_TRUSTED", {})
+    converter.atomic.sweep_leftovers(tmp_path / ".marker", lambda path: False)
+    assert converter.atomic.sweep_killed([str(tmp_path / "a.md")]) == [str(own_fresh)]
+    assert not fresh.exists()
+
+
 @pytest.mark.parametrize("to, ending", [("json", ".json"), ("markdown", "")])
 def test_an_output_name_near_the_longest_a_file_may_have_is_written(
         tmp_path: Path, to: str, ending: str) -> None:
