@@ -88,7 +88,7 @@ def _has_table(pyproject: Path) -> bool:
         return False
     try:
         tool = tomllib.loads(text).get(TOOL_TABLE[0])
-    except tomllib.TOMLDecodeError:
+    except ValueError:  # (TOMLDecodeError, or an integer too long for Python: load says)
         return True
     return isinstance(tool, dict) and TOOL_TABLE[1] in tool
 
@@ -106,6 +106,8 @@ def load(path: Path, shown: str | None = None) -> Config:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax(shown, str(exc), text) from None
+    except ValueError:  # (tomllib's int() of more digits than Python reads)
+        raise _too_long(shown, text) from None
     if path.name != PYPROJECT:
         return Config(shown, path.absolute().parent, text, (), document)
     table: Any = document
@@ -135,6 +137,28 @@ def _read(path: Path, shown: str) -> str:
         bad = exc.diagnostics[0]
         raise error(shown, "config-unreadable", f"cannot read the config file: it {bad.message}",
                     line=bad.line, column=bad.column) from None
+
+
+#: A decimal integer of TOML (its sign, digits, underscores), not part of a float or name.
+_INTEGER = re.compile(r"(?<![\w.+-])[+-]?[0-9](?:_?[0-9])*(?![\w.+-])")
+
+
+def _too_long(shown: str, text: str) -> MuscleError:
+    """The ``config-syntax`` error of a file tomllib could not read for an integer of
+    more digits than Python turns into an int (``sys.get_int_max_str_digits()``): at
+    the first such integer, if it is found."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    for number, line in enumerate(text.splitlines(), 1):
+        for found in _INTEGER.finditer(line):
+            digits = sum(c.isdigit() for c in found[0])
+            if digits > limit:
+                return error(shown, "config-syntax", f"not TOML that can be read: an "
+                             f"integer of {digits} digits, more than {limit}",
+                             line=number, column=found.start() + 1)
+    return error(shown, "config-syntax", "not TOML that can be read: an integer of more "
+                 f"than {limit} digits")
 
 
 def _syntax(shown: str, message: str, text: str) -> MuscleError:

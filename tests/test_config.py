@@ -306,6 +306,24 @@ def test_a_syntax_error_says_tomls_line_and_column(project: Path) -> None:
                              "array [config-syntax]\n")
 
 
+@pytest.mark.parametrize(("name", "text", "line", "column"), [
+    ("muscle-convert.toml", "jobs = 1{zeros}\n", 1, 8),
+    ("muscle-convert.toml", "jobs = 2\n[convert]\ndeck = 'x'\nmax-bytes = -1_{zeros}\n", 4, 13),
+    ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.muscle-convert]\n"
+     "jobs = [3.5, +1{zeros}]\n", 5, 14),
+])
+def test_an_integer_too_long_for_python_is_a_syntax_error_at_its_line(
+        project: Path, name: str, text: str, line: int, column: int) -> None:
+    """tomllib raises ValueError (not TOMLDecodeError) for an integer of more digits
+    than int() takes (4300): it was a traceback, found or named by --config."""
+    write(project / name, text.format(zeros="0" * 5000))
+    said = (f"../../{name}:{line}:{column}: error: not TOML that can be read: an integer "
+            "of 5001 digits, more than 4300 [config-syntax]\n")
+    for args in ((), ("--config", f"../../{name}")):
+        result = run("validate", "..", *args)
+        assert (result.exit_code, result.output) == (2, said)
+
+
 def test_a_pyprojects_key_is_named_by_its_full_path(project: Path) -> None:
     write(project / "pyproject.toml", '[project]\nname = "x"\n\n[tool.muscle-convert]\n'
           'exclude = ["README.md"]\n\n[tool.muscle-convert.validate]\njobs = 0\n')
