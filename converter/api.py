@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, shown_value
 from .model import Muscle
 from .registry import FormatOption
 
@@ -81,7 +81,7 @@ def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
     check_working_folder()
     if not isinstance(drafts, bool):  # ("false" is true to Python)
         raise TypeError(f"read()'s drafts takes True or False, not {type(drafts).__name__} "
-                        f"({drafts!r})")
+                        f"({shown_value(drafts)})")
     _check_max_bytes(max_bytes)
     default_lang = _default_language(default_lang)
     paths, exclude = _paths(paths), patterns(exclude)
@@ -118,9 +118,9 @@ def _check_max_bytes(max_bytes: Any) -> None:
     below 1 (as ``--max-bytes`` refuses them)."""
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
         raise TypeError(f"read()'s max_bytes takes an int (bytes), not "
-                        f"{type(max_bytes).__name__} ({max_bytes!r})")
+                        f"{type(max_bytes).__name__} ({shown_value(max_bytes)})")
     if max_bytes < 1:
-        raise ValueError(f"read()'s max_bytes takes 1 or more bytes, not {max_bytes}")
+        raise ValueError(f"read()'s max_bytes takes 1 or more bytes, not {shown_value(max_bytes)}")
 
 
 def _default_language(code: Any) -> str:
@@ -131,7 +131,7 @@ def _default_language(code: Any) -> str:
 
     found = language_code(code)
     if found is None:
-        raise ValueError(f"{code!r} is not a language code such as da or en")
+        raise ValueError(f"{shown_value(code)} is not a language code such as da or en")
     return found
 
 
@@ -318,7 +318,7 @@ def _check_option_types(writer: str, declared: Iterable[FormatOption],
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise TypeError(f"the {writer} writer's option {option.name!r} takes "
                             f"{'True or False' if kind is bool else kind.__name__}, not "
-                            f"{type(value).__name__} ({value!r})")
+                            f"{type(value).__name__} ({shown_value(value)})")
 
 
 def _once_each(muscles: Iterable[Muscle], where: str,

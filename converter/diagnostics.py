@@ -57,6 +57,24 @@ def agreeing(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+def shown_value(value: Any) -> str:
+    """``repr(value)`` for a message about a value a caller gave, never failing: an
+    int of more digits than ``str()`` takes (``sys.get_int_max_str_digits()``) is
+    ``an integer of 5001 digits``, and what ``repr`` raises for is ``a TYPE whose
+    repr() fails``."""
+    try:
+        return repr(value)
+    except ValueError:
+        if isinstance(value, int):
+            size = abs(value)
+            digits = max(1, int(size.bit_length() * 0.30102999566398120))
+            digits += size >= 10 ** digits
+            return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
+        return f"a {type(value).__name__} whose repr() fails"
+    except Exception:  # (a caller's own class's __repr__ may raise anything)
+        return f"a {type(value).__name__} whose repr() fails"
+
+
 def printable(text: str) -> str:
     """``text`` (a path, a field, a message) safe to print on one line: control and
     other invisible characters written as Python escapes (``\\n``, ``\\x1b``,

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .diagnostics import Diagnostic, MuscleError
+from .diagnostics import Diagnostic, MuscleError, shown_value
 from .model import ALL_FIELDS, FIELDS
 from .registry import Format, FormatOption, Place, get_format, spelling
 from .writerrun import failure
@@ -49,7 +49,7 @@ def type_name(kind: Any) -> str:
 def option_failed(fmt: str, value: Any, exc: BaseException) -> str:
     """What the ``fmt`` format's option converter (or the class it is) did with
     ``value``: raised ``exc`` (a ``ValueError``, anything else, or ``SystemExit``)."""
-    return f"the {fmt} format could not take {value!r}: {failure(exc)}"
+    return f"the {fmt} format could not take {shown_value(value)}: {failure(exc)}"
 
 
 def option_value(fmt: str, option: FormatOption, value: Any) -> Any:
@@ -444,8 +444,8 @@ def misshapen_diagnostic(diagnostic: Any) -> str | None:
         wrong.append("named")
     if not isinstance(diagnostic.stream, bool):
         wrong.append("stream")
-    return f"a Diagnostic whose {wrong[0]} is {getattr(diagnostic, wrong[0])!r}" if wrong \
-        else None
+    return (f"a Diagnostic whose {wrong[0]} is {shown_value(getattr(diagnostic, wrong[0]))}"
+            if wrong else None)
 
 
 def _is_number(value: Any) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .diagnostics import Diagnostic, MuscleError
+from .diagnostics import Diagnostic, MuscleError, shown_value
 from .entrypoints import built_in
 from .model import Muscle
 
@@ -33,7 +33,7 @@ def failure(exc: BaseException) -> str:
     ``writer-failed``: the exception, or that it tried to end the program
     (``sys.exit``), with the status it gave."""
     if isinstance(exc, SystemExit):
-        return f"it tried to end the program (SystemExit with status {exc.code!r})"
+        return f"it tried to end the program (SystemExit with status {shown_value(exc.code)})"
     return f"{type(exc).__name__}: {exc}"
 
 

@@ -1125,3 +1125,24 @@ def test_reads_hints_name_format_and_exclude_as_read_takes_them(
                                       "[unknown-format]")
     assert "cannot tell the format from the name; use --from" in cli_output(
         "validate", str(tmp_path / "x.txt"), "--no-cache")
+
+
+def test_a_message_about_a_huge_int_given_to_read_or_write_is_made(
+        tmp_path: Path, sample_muscles) -> None:
+    """An int of more digits than str() takes (4300) given as read()'s max_bytes,
+    default_lang or drafts, or as a writer's option of another type, raised "ValueError:
+    Exceeds the limit (4300 digits) for integer string conversion" from the repr that
+    built the message about it; the message says the value's size instead."""
+    huge = 10**5000
+    with pytest.raises(ValueError, match=r"max_bytes takes 1 or more bytes, not a negative "
+                       r"integer of 5001 digits$"):
+        converter.read(SAMPLES, max_bytes=-huge)
+    with pytest.raises(ValueError, match=r"^an integer of 5001 digits is not a language code"):
+        converter.read(SAMPLES, default_lang=huge)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"drafts takes True or False, not int \(an integer "
+                       r"of 5001 digits\)$"):
+        converter.read(SAMPLES, drafts=huge)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"option 'deck' takes str, not int \(an integer of "
+                       r"5001 digits\)$"):
+        converter.write(sample_muscles, tmp_path / "a.apkg", "anki", deck=huge)
+    assert not (tmp_path / "a.apkg").exists()

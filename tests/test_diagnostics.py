@@ -41,6 +41,7 @@ from converter.diagnostics import (
     pack,
     printable,
     render,
+    shown_value,
     toml_quoted,
     unpack,
     worded,
@@ -616,3 +617,26 @@ def test_a_file_is_changed_while_read_by_its_bytes_not_its_metadata(tmp_path: Pa
             check_unchanged(fh, before, str(path))
     assert [(d.path, d.code) for d in caught.value.diagnostics] == [
         (str(path), "changed-while-read")]
+
+
+class _BrokenRepr:
+    def __repr__(self) -> str:
+        raise RuntimeError("no repr")
+
+
+@given(st.integers(-10**40, 10**40) | st.text(max_size=20) | st.floats(allow_nan=False))
+def test_shown_value_is_repr_where_repr_works(value: object) -> None:
+    assert shown_value(value) == repr(value)
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (10**4300, "an integer of 4301 digits"),
+    (10**4300 - 1 + 10**4300, "an integer of 4301 digits"),
+    (10**5000, "an integer of 5001 digits"),
+    (-(10**5000) + 1, "a negative integer of 5000 digits"),
+    (_BrokenRepr(), "a _BrokenRepr whose repr() fails"),
+], ids=["4301", "4301-top", "5001", "negative", "broken-repr"])
+def test_shown_value_never_fails(value: object, said: str) -> None:
+    """A caller's int of more digits than str() takes (4300) raised ValueError from the
+    repr that built the message about it; a class whose __repr__ raises, that."""
+    assert shown_value(value) == said

@@ -245,6 +245,8 @@ def test_a_misshapen_diagnostic_names_what_makes_it_none_a_run_can_say() -> None
         "a Diagnostic whose severity is 'fatal'")
     assert plugins.misshapen_diagnostic(good._replace(stream="yes")) == (
         "a Diagnostic whose stream is 'yes'")
+    assert plugins.misshapen_diagnostic(good._replace(code=-10**5000)) == (
+        "a Diagnostic whose code is a negative integer of 5001 digits")
 
 
 def test_a_misshapen_option_is_named_with_what_is_wrong_with_it() -> None:

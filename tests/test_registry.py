@@ -1018,6 +1018,21 @@ def test_a_plugin_options_float_takes_an_int_from_python_made_a_float(
     assert not (tmp_path / "b.kinds").exists()
 
 
+def test_a_plugin_options_huge_int_from_python_is_its_bad_option(
+        kinds_plugin, tmp_path: Path, sample_muscles) -> None:
+    """write(..., ratio=10**5000) for a `type=float` option: float() refuses it and the
+    message saying so raised "ValueError: Exceeds the limit (4300 digits)" from its repr
+    of the value; it is the option's bad-option error, the value told by its size."""
+    import converter
+
+    with pytest.raises(converter.MuscleError) as caught:
+        converter.write(sample_muscles, tmp_path / "a.kinds", ratio=10**5000)
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "ratio: error: the kinds format could not take an integer of 5001 digits: "
+        "OverflowError: int too large to convert to float [bad-option]"]
+    assert not (tmp_path / "a.kinds").exists()
+
+
 def test_a_plugin_options_value_in_a_config_file_is_of_its_natural_toml_type(
         kinds_plugin, tmp_path: Path) -> None:
     """A config file's value of a plugin option typed float, bool, a click number type,

@@ -64,3 +64,12 @@ def test_a_writer_that_stops_early_hides_no_error(faulty_plugin: Path, tmp_path:
     monkeypatch.setenv("FAULT", "lazy")
     with pytest.raises(converter.MuscleError, match="duplicate-slug"):
         converter.write([*sample_muscles, sample_muscles[0]], tmp_path / "x.faulty")
+
+
+def test_a_plugins_sys_exit_with_a_huge_status_is_said() -> None:
+    """sys.exit(10**5000) in a plugin's hook: the message saying so raised ValueError
+    (Exceeds the limit (4300 digits)) from its repr of the status."""
+    from converter.writerrun import failure
+
+    assert failure(SystemExit(10**5000)) == (
+        "it tried to end the program (SystemExit with status an integer of 5001 digits)")
