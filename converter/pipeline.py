@@ -66,7 +66,7 @@ from .lint import (
 from .locator import Locator, locate_marked
 from .lookalike import Lookalikes, user_of
 from .model import Muscle, misshapen
-from .plugins import field_namer, misshapen_diagnostic
+from .plugins import field_namer, misshapen_diagnostic, misshapen_error
 from .registry import (
     MAX_BYTES,
     Format,
@@ -298,11 +298,16 @@ def _read_one(item: _Item, keep: bool = True, bookkept: bool = True) -> _Read:
     except TemporaryFull:  # (where a file of many keeps its muscles: the run ends)
         raise
     except MuscleError as exc:
+        wrong = None if own else misshapen_error(exc)  # (a third party's may be amiss)
         if gave or isinstance(exc, ChangedWhileRead):  # (a file of many found broken
             # past its first muscles, or changed: refused whole)
             gathered = _refused(fmt, keep, diagnostics, positions, marks)
-        diagnostics.extend(exc.diagnostics)
-        diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
+        if wrong is not None:
+            diagnostics.append(Diagnostic(path, None, None, "", "reader-failed",
+                                          f"the {fmt.name} reader raised {wrong}"))
+        else:
+            diagnostics.extend(exc.diagnostics)
+            diagnostics.extend(ctx.lints(exc))  # (a file of one muscle: its valid fields)
     except OSError as exc:
         if gave:  # (past its first muscles: refused whole, as for a MuscleError)
             gathered = _refused(fmt, keep, diagnostics, positions, marks)

@@ -36,7 +36,7 @@ from .atomic import (
 )
 from .atomic_folder import atomic_directory
 from .diagnostics import Diagnostic, MuscleError, error
-from .plugins import misshapen_diagnostic, output_companions
+from .plugins import misshapen_diagnostic, misshapen_error, output_companions
 from .registry import Format, built_in, failure
 
 
@@ -199,9 +199,11 @@ def _called(fmt: Format, out: Path, update: Callable[[Path], Any], made: Path,
         with printing_to_stderr():  # (what it prints is no output of ours)
             return update(made)
     except (Exception, SystemExit) as exc:  # (a plugin's update() may raise anything)
-        what = "; ".join(d.message for d in exc.diagnostics) if isinstance(
-            exc, MuscleError) else failure(exc)
-        report(_whole_instead(fmt, out, f"failed: {what}"))
+        wrong = misshapen_error(exc) if isinstance(exc, MuscleError) else None
+        what = f"raised {wrong}" if wrong else "failed: " + (
+            "; ".join(d.message for d in exc.diagnostics) if isinstance(exc, MuscleError)
+            else failure(exc))
+        report(_whole_instead(fmt, out, what))
         return None
 
 

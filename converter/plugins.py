@@ -223,8 +223,11 @@ def _guard(fmt: Format, name: str, hook: Hook, call: Callable[..., Any] | None =
         try:
             with printing_to_stderr():
                 result = call(*args, **kwargs)
-        except MuscleError:
-            raise
+        except MuscleError as exc:  # (its diagnostics checked: a plugin's may be amiss)
+            wrong = misshapen_error(exc)
+            if wrong is None:
+                raise
+            raise hook_failed(fmt, name, hook, args, f"raised {wrong}") from None
         except (Exception, SystemExit) as exc:  # (a plugin's hook may raise anything,
             # sys.exit("needs libfoo") too; Ctrl-C still stops the run)
             raise hook_failed(fmt, name, hook, args, f"failed: {failure(exc)}") from None
@@ -448,7 +451,23 @@ def misshapen_diagnostic(diagnostic: Any) -> str | None:
             if wrong else None)
 
 
+def misshapen_error(exc: MuscleError) -> str | None:
+    """What makes ``exc``, a :class:`MuscleError` a third party's code raised, no error
+    a run can say (``a MuscleError carrying ...``: no diagnostic, or what is no
+    :class:`Diagnostic` of its types, :func:`misshapen_diagnostic`), else None."""
+    diagnostics = getattr(exc, "diagnostics", None)
+    if not isinstance(diagnostics, list) or not diagnostics:
+        return "a MuscleError carrying no Diagnostic"
+    for diagnostic in diagnostics:
+        wrong = misshapen_diagnostic(diagnostic)
+        if wrong is not None:
+            return f"a MuscleError carrying {wrong}"
+    return None
+
+
 def _is_number(value: Any) -> bool:
     """Whether ``value`` is a line, column or offset of a :class:`Diagnostic`: None or
-    a whole number."""
-    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+    a whole number (of 64 bits: one of more digits than ``str()`` takes cannot be
+    said)."""
+    return value is None or (isinstance(value, int) and not isinstance(value, bool)
+                             and -(1 << 63) <= value < 1 << 63)

@@ -37,6 +37,14 @@ def failure(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def _misshapen(exc: MuscleError) -> str | None:
+    """What makes a third party's writer's ``exc`` no error a run can say, or None
+    (:func:`~converter.plugins.misshapen_error`)."""
+    from .plugins import misshapen_error  # (plugins imports this module)
+
+    return misshapen_error(exc)
+
+
 def made_record(fmt: Format, muscle: Muscle, options: dict[str, Any]) -> str:
     """``fmt``'s record of ``muscle``: a :class:`WriterFailed` when ``record`` raises
     anything but a :class:`MuscleError` (``sys.exit`` too), or gives what is not a
@@ -49,8 +57,12 @@ def made_record(fmt: Format, muscle: Muscle, options: dict[str, Any]) -> str:
 
             with printing_to_stderr():  # (what a plugin prints is no output of ours)
                 record = fmt.record(muscle, options)
-    except MuscleError:
-        raise
+    except MuscleError as exc:
+        wrong = None if built_in(fmt) else _misshapen(exc)
+        if wrong is None:
+            raise
+        raise WriterFailed(f"the {fmt.name} writer raised {wrong} for muscle "
+                           f"{muscle.slug!r}") from None
     except (Exception, SystemExit) as exc:  # (a plugin's record() may raise anything)
         raise WriterFailed(f"the {fmt.name} writer failed on muscle {muscle.slug!r}: "
                            f"{failure(exc)}") from None
@@ -106,8 +118,11 @@ def run_writer(fmt: Format, write: Callable[[Iterator[Any]], Any], items: Iterab
             with printing_to_stderr():
                 summary = write(watched)
         collections.deque(watched, maxlen=0)  # (what it left unread: read for its errors)
-    except MuscleError:
-        raise
+    except MuscleError as exc:
+        wrong = None if built_in(fmt) or exc is watched.raised else _misshapen(exc)
+        if wrong is None:
+            raise
+        raise MuscleError(writer_failed(fmt, out, f"raised {wrong}")) from None
     except OSError as exc:
         if built_in(fmt) or exc is watched.raised:
             raise

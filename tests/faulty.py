@@ -19,7 +19,7 @@ from tests.waits import WAIT
 FAULTY = '''
 import os
 import sys
-from converter.diagnostics import Diagnostic
+from converter.diagnostics import Diagnostic, MuscleError, error
 from converter.model import Muscle, Region
 from converter.registry import Format, FormatOption
 
@@ -28,14 +28,26 @@ def fault():
     return os.environ.get("FAULT", "")
 
 
+def misraised(name):
+    """The MuscleError of no Diagnostic a plugin's ``name`` raises when FAULT is
+    ``name:misraise`` (one of MuscleErrors), or ``name:noerror`` (one of none)."""
+    if fault() == name + ":misraise":
+        raise MuscleError([error("--to", "bad-option", f"{name} says no")])
+    if fault() == name + ":noerror":
+        raise MuscleError([])
+
+
 class FaultyFormat(Format):
     name = "faulty"
     extensions = (".faulty",)
 
     def read(self, path, ctx):
+        misraised("read")
         if fault() == "report":
             ctx.report("not a diagnostic")
             ctx.report(Diagnostic(str(path), "2", None, "", "odd", "line as text"))
+        if fault() == "report-far":
+            ctx.report(Diagnostic(str(path), 10**5000, None, "", "odd", "far down"))
         if fault() == "text":
             return "abc"
         return self.lines(path, ctx)
@@ -53,6 +65,7 @@ class FaultyFormat(Format):
             yield Muscle(slug=line, title=line.title(), regions=(Region(points),))
 
     def write(self, muscles, out, ctx):
+        misraised("write")
         if fault() == "raise":
             raise RuntimeError("writer boom")
         if fault() == "lazy":
@@ -63,6 +76,7 @@ class FaultyFormat(Format):
     def update(self, muscles, out, ctx, *, total):
         if fault() == "update":
             raise RuntimeError("update boom")
+        misraised("update")
         return 42
 
 
@@ -71,6 +85,7 @@ class FaultyRecords(Format):
     extensions = (".records",)
 
     def record(self, muscle, options):
+        misraised("record")
         if muscle.slug == "biceps-brachii" or fault() == "record-all":
             raise RuntimeError("record boom")
         return muscle.slug
@@ -81,9 +96,11 @@ class FaultyRecords(Format):
 
 class Hooks:
     """A format whose hook named by FAULT raises; with ":type" after the name, it
-    returns 42; with ":exit", it calls sys.exit("<name> gives up")."""
+    returns 42; with ":exit", it calls sys.exit("<name> gives up"); with ":misraise"
+    or ":noerror", raises a MuscleError of no Diagnostic (misraised)."""
 
     def hook(self, name, right):
+        misraised(name)
         if fault() == name:
             raise RuntimeError(f"{name} boom")
         if fault() == name + ":exit":

@@ -87,6 +87,8 @@ class HalfwayUpdate(Format):
         if fault() == "update-muscle-error":
             raise MuscleError(Diagnostic(str(out), None, None, "", "cannot-write",
                                          "no room"))
+        if fault() == "update-misraise":
+            raise MuscleError([MuscleError(Diagnostic(str(out), None, None, "", "odd", "no"))])
         if fault() == "update-int":
             return 7
         if fault() == "update-deleted":
@@ -435,7 +437,8 @@ def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
     no word, the output not brought up to date; one that returned an int fell back to a
     full write without a word (its write() returning one is an error), and one that
     returned a summary once it had deleted the copy it was given left the output as it
-    was, the run saying it was updated. Each is now the output's writer-failed warning
+    was, the run saying it was updated; one that raised a MuscleError of MuscleErrors
+    was written whole without a word. Each is now the output's writer-failed warning
     naming the format and what went wrong, and the output is written whole."""
     source, out, convert = _converted(halfway, tmp_path, "halfway-update",
                                       tmp_path / "site" / "out.halfup")
@@ -445,6 +448,8 @@ def test_a_plugin_update_that_fails_is_a_warning_and_the_output_written_whole(
             ("Soleus Three", "update-exit",
              "failed: it tried to end the program (SystemExit with status 5)"),
             ("Soleus Four", "update-muscle-error", "failed: no room"),
+            ("Soleus Seven", "update-misraise",
+             "raised a MuscleError carrying MuscleError, not a Diagnostic"),
             ("Soleus Five", "update-int", "returned int, not a summary (a str or None)"),
             ("Soleus Six", "update-deleted", "returned a summary, but the copy of the "
              "output it was given is gone (not a file)")):

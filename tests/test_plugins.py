@@ -247,6 +247,23 @@ def test_a_misshapen_diagnostic_names_what_makes_it_none_a_run_can_say() -> None
         "a Diagnostic whose stream is 'yes'")
     assert plugins.misshapen_diagnostic(good._replace(code=-10**5000)) == (
         "a Diagnostic whose code is a negative integer of 5001 digits")
+    assert plugins.misshapen_diagnostic(good._replace(line=10**5000)) == (
+        "a Diagnostic whose line is an integer of 5001 digits")
+    assert plugins.misshapen_diagnostic(good._replace(named=(1, 1 << 63))) == (
+        "a Diagnostic whose named is (1, 9223372036854775808)")
+    assert plugins.misshapen_diagnostic(good._replace(column=(1 << 63) - 1)) is None
+
+
+def test_a_misshapen_error_names_what_its_diagnostics_are() -> None:
+    """A plugin's MuscleError carrying MuscleErrors, or nothing, was taken as carrying
+    Diagnostics (AttributeError: 'MuscleError' object has no attribute 'message')."""
+    good = Diagnostic("a.md", 1, 2, "title", "bad-title", "is empty")
+    assert plugins.misshapen_error(MuscleError(good)) is None
+    assert plugins.misshapen_error(MuscleError([good, MuscleError(good)])) == (
+        "a MuscleError carrying MuscleError, not a Diagnostic")
+    assert plugins.misshapen_error(MuscleError([])) == "a MuscleError carrying no Diagnostic"
+    assert plugins.misshapen_error(MuscleError([good, good._replace(stream=1)])) == (
+        "a MuscleError carrying a Diagnostic whose stream is 1")
 
 
 def test_a_misshapen_option_is_named_with_what_is_wrong_with_it() -> None:

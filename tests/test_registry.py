@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -1335,6 +1336,69 @@ def test_a_failing_writer_option_hook_is_a_usage_error_never_a_traceback(
         assert (status, errors_said(stderr)) == (1, [
             f"--to: error: the faulty-writer writer's writes_directory() {what} "
             "[writer-failed]"]), stderr
+
+
+def test_a_plugins_muscle_error_of_no_diagnostics_is_its_failed_error(
+        faulty_plugin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        sample_muscles) -> None:
+    """A plugin's check_options() raising MuscleError([error(...)]), a list of
+    MuscleErrors, was a traceback of convert, with a config file or without
+    (AttributeError: 'MuscleError' object has no attribute 'message'), and so was one of
+    its reader, writer, record() or reader's hooks, or of none (IndexError, or a file
+    failed with no word said); a ctx.report of a line of 5001 digits was a ValueError
+    as it was said. Each is now the format's writer-failed or reader-failed error naming
+    the hook and what the error carried."""
+    import converter
+    from tests.conftest import SAMPLES
+
+    carrying = {"misraise": "a MuscleError carrying MuscleError, not a Diagnostic",
+                "noerror": "a MuscleError carrying no Diagnostic"}
+    out, config = tmp_path / "out.hooks", tmp_path / "muscle-convert.toml"
+    out.write_text("earlier\n")
+    config.write_text('[convert]\nto = "faulty-hooks"\n', encoding="utf-8")
+    for (kind, what), hook in itertools.product(carrying.items(),
+                                                ("check_options", "writes_directory")):
+        fault, message = f"{hook}:{kind}", f"the faulty-hooks writer's {hook}() raised {what}"
+        for how in (("--no-config", "--to", "faulty-hooks"), ("--config", str(config))):
+            status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), *how,
+                                        "-o", str(out), "--no-cache")
+            assert "Traceback" not in stderr
+            assert (status, stderr.splitlines()[-1]) == (2, f"Error: --to: {message}"), stderr
+        monkeypatch.setenv("FAULT", fault)
+        with pytest.raises(converter.MuscleError) as caught:
+            converter.write(sample_muscles, out)
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"format: error: {message} [writer-failed]"]
+        assert out.read_text() == "earlier\n"
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "a.faulty").write_text("soleus\nbiceps\n", encoding="utf-8")
+    (site / "b.hooks").write_text("soleus\n", encoding="utf-8")
+    read = [(f"read:{kind}", "a.faulty", f"the faulty reader raised {what}")
+            for kind, what in carrying.items()] + [
+        (f"{hook}:misraise", "b.hooks", f"the faulty-hooks reader's {hook}() raised "
+         f"{carrying['misraise']}") for hook in ("companions", "places_file")] + [
+        ("report-far", "a.faulty", "the faulty reader reported a Diagnostic whose line is "
+         "an integer of 5001 digits")]
+    for fault, name, message in read:
+        status, stderr = faulty_cli(faulty_plugin, fault, "validate", str(site / name),
+                                    "--no-cache")
+        assert "Traceback" not in stderr
+        assert (status, errors_said(stderr)) == (1, [
+            f"{site / name}: error: {message} [reader-failed]"]), stderr
+    records = tmp_path / "out.records"
+    written = [("write:misraise", "faulty", tmp_path / "out.faulty",
+                f"the faulty writer raised {carrying['misraise']}"),
+               ("record:noerror", "faulty-records", records, "the faulty-records writer "
+                f"raised {carrying['noerror']} for muscle 'biceps-brachii'")]
+    for fault, to, output, message in written:
+        output.write_text("earlier\n")
+        status, stderr = faulty_cli(faulty_plugin, fault, "convert", str(SAMPLES), "--to", to,
+                                    "-o", str(output), "--no-cache")
+        assert "Traceback" not in stderr
+        assert (status, errors_said(stderr)) == (1, [
+            f"{output}: error: {message} [writer-failed]"]), stderr
+        assert output.read_text() == "earlier\n"
 
 
 def test_a_failing_reader_hook_is_a_reader_failed_error_never_a_traceback(
