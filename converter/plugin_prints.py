@@ -27,6 +27,11 @@ _HELD: list[Any] = [0, None]
 _THREAD = threading.local()
 #: ``threading.Thread.start`` as it was before :func:`_start` last stood for it.
 _STARTS: list[Callable[[threading.Thread], None]] = [threading.Thread.start]
+#: Every router that has stood as ``sys.stdout``, by the ``id`` of the standard output it
+#: stands for (which it keeps): one is never freed. ``print()`` in another thread uses
+#: the ``sys.stdout`` it looked up without holding it, so a router made at each
+#: section's start and dropped at its end was freed under it (the process crashed).
+_ROUTERS: dict[int, _Router] = {}
 #: The most of a line (characters) a thread's section holds back before it writes it
 #: out unfinished: a line that long is split, as a buffered stream's would be.
 _LONGEST_LINE = 8192
@@ -85,6 +90,15 @@ class _Router:
         return getattr(sys.stderr, name)
 
 
+def _router_for(stdout: Any) -> _Router:
+    """The router standing for ``stdout``, one of :data:`_ROUTERS` (made the first
+    time: called with :data:`_LOCK` held)."""
+    router = _ROUTERS.get(id(stdout))
+    if router is None:
+        router = _ROUTERS[id(stdout)] = _Router(stdout)
+    return router
+
+
 def _write_held() -> None:
     """Write out to standard error the unfinished line this thread's section holds back
     (see :class:`_Router`), if any."""
@@ -114,7 +128,7 @@ def printing_to_stderr() -> Iterator[None]:
     with _LOCK:
         if _HELD[0] == 0:
             _HELD[1] = sys.stdout
-            sys.stdout = _Router(sys.stdout)
+            sys.stdout = _router_for(sys.stdout)
             if threading.Thread.start is not _start:
                 _STARTS[0] = threading.Thread.start
                 threading.Thread.start = _start  # type: ignore[method-assign]

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import traceback
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from converter.plugin_prints import each_printing_to_stderr, printing_to_stderr
-from tests.conftest import SAMPLES, START_METHODS, installed_folder
+from tests.conftest import ROOT, SAMPLES, START_METHODS, installed_folder
 from tests.faulty import plugin_cli
 from tests.waits import WAIT, until
 
@@ -302,6 +303,40 @@ def test_printing_to_stderr_gives_stdout_back_once_the_last_section_ends(
     print("ours again")
     assert out.getvalue() == "ours while the other runs\nours\nours again\n"
     assert sorted(err.getvalue().splitlines()) == ["first", "second", "the other's"]
+
+
+#: A thread prints to standard output while the main thread enters and ends sections
+#: of plugin code (a plugin's reader gives its muscles one by one), switching often.
+_PRINTING_BESIDE_SECTIONS = """
+import sys, threading
+from converter.plugin_prints import printing_to_stderr
+sys.setswitchinterval(1e-6)
+done = threading.Event()
+def printer():
+    n = 0
+    while not done.is_set():
+        print("progress", n)
+        n += 1
+thread = threading.Thread(target=printer)
+thread.start()
+for _ in range(20000):
+    with printing_to_stderr():
+        pass
+done.set()
+thread.join()
+print("done")
+"""
+
+
+def test_a_thread_printing_while_sections_start_and_end_does_not_crash() -> None:
+    """Each section's start made a new router sys.stdout and its end dropped it: print()
+    in another thread uses the sys.stdout it looked up without holding it, so the router
+    freed under it crashed the process (exit -11, SIGSEGV, each run). A router, once
+    sys.stdout, is never freed now: the process ends as ever."""
+    result = subprocess.run([sys.executable, "-c", _PRINTING_BESIDE_SECTIONS], cwd=ROOT,
+                            capture_output=True, text=True, timeout=WAIT, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.endswith("done\n")
 
 
 class _Writes:
