@@ -20,9 +20,8 @@ F = TypeVar("F")
 
 #: Guards :data:`_HELD`: threads that run plugin code at once share one router.
 _LOCK = threading.Lock()
-#: [how many sections of plugin code run now, in all threads; the ``sys.stdout`` the
-#: first replaced].
-_HELD: list[Any] = [0, None]
+#: [how many sections of plugin code run now, in all threads].
+_HELD: list[int] = [0]
 #: How deep in sections of plugin code this thread is (``depth``).
 _THREAD = threading.local()
 #: ``threading.Thread.start`` as it was before :func:`_start` last stood for it.
@@ -99,6 +98,33 @@ def _router_for(stdout: Any) -> _Router:
     return router
 
 
+def _install() -> None:
+    """As a thread's section starts: a router of :data:`_ROUTERS` ``sys.stdout``, unless
+    one stands already. Another thread may set ``sys.stdout`` itself meanwhile (its
+    ``redirect_stdout``): the router is made first, and between the last look at
+    ``sys.stdout`` and the swap there is no call, so under the GIL no other thread's
+    code runs there and what it sets is never overwritten unseen."""
+    while True:
+        stdout = sys.stdout
+        if stdout.__class__ is _Router:
+            return
+        router = _router_for(stdout)
+        if sys.stdout is stdout:  # (no call from here to the swap)
+            sys.stdout = router
+            return
+
+
+def _give_back() -> None:
+    """As the last section ends: ``sys.stdout`` the standard output it stands for if it
+    is one of :data:`_ROUTERS` still, else as another thread set it since (its
+    ``contextlib.redirect_stdout``, which one ending section replaced by the output
+    saved at the first's start: what it captured went there; or the end of one that
+    began within a section, which left a ``StringIO`` ``sys.stdout`` for good)."""
+    stdout = sys.stdout  # (no call from here to the swap: no other thread runs between)
+    if stdout.__class__ is _Router:
+        sys.stdout = stdout._stdout
+
+
 def _write_held() -> None:
     """Write out to standard error the unfinished line this thread's section holds back
     (see :class:`_Router`), if any."""
@@ -116,7 +142,7 @@ def printing_to_stderr() -> Iterator[None]:
     (:func:`_start`); other threads print as ever. Each whole line goes in one write, an
     unfinished one as the section ends. Sections may nest, and overlap in threads:
     ``sys.stdout`` (and ``threading.Thread.start``) is given back when the last
-    ends."""
+    ends, if a router stands there still (:func:`_give_back`)."""
     depth = getattr(_THREAD, "depth", 0)
     if depth:  # (nested in this thread's section: the router stays until that one ends)
         _THREAD.depth = depth + 1
@@ -126,12 +152,10 @@ def printing_to_stderr() -> Iterator[None]:
             _THREAD.depth = depth
         return
     with _LOCK:
-        if _HELD[0] == 0:
-            _HELD[1] = sys.stdout
-            sys.stdout = _router_for(sys.stdout)
-            if threading.Thread.start is not _start:
-                _STARTS[0] = threading.Thread.start
-                threading.Thread.start = _start  # type: ignore[method-assign]
+        _install()
+        if _HELD[0] == 0 and threading.Thread.start is not _start:
+            _STARTS[0] = threading.Thread.start
+            threading.Thread.start = _start  # type: ignore[method-assign]
         _HELD[0] += 1
     _THREAD.depth = getattr(_THREAD, "depth", 0) + 1
     try:
@@ -144,7 +168,7 @@ def printing_to_stderr() -> Iterator[None]:
             with _LOCK:
                 _HELD[0] -= 1
                 if _HELD[0] == 0:
-                    sys.stdout, _HELD[1] = _HELD[1], None
+                    _give_back()
                     if threading.Thread.start is _start:  # (else another's stands for it)
                         threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
 
@@ -164,7 +188,7 @@ def _after_fork_in_child() -> None:
         _THREAD.held = ""
     sections = 1 if getattr(_THREAD, "depth", 0) else 0
     if _HELD[0] and not sections:
-        sys.stdout, _HELD[1] = _HELD[1], None
+        _give_back()
         if threading.Thread.start is _start:
             threading.Thread.start = _STARTS[0]  # type: ignore[method-assign]
     _HELD[0] = sections

@@ -12,13 +12,14 @@ import sys
 import threading
 import traceback
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from converter.plugin_prints import each_printing_to_stderr, printing_to_stderr
-from tests.conftest import ROOT, SAMPLES, START_METHODS, installed_folder
+from tests.conftest import ROOT, SAMPLES, START_METHODS, in_threads, installed_folder
 from tests.faulty import plugin_cli
 from tests.waits import WAIT, until
 
@@ -337,6 +338,46 @@ def test_a_thread_printing_while_sections_start_and_end_does_not_crash() -> None
                             capture_output=True, text=True, timeout=WAIT, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.endswith("done\n")
+
+
+def test_a_section_ending_leaves_sys_stdout_as_another_thread_set_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A section's end put back the sys.stdout saved at the first one's start, whatever
+    another thread had set since: a thread capturing its own prints with
+    ``redirect_stdout`` (``converter.write(ms, "-")``) beside a plugin's reading lost
+    them to the output saved, and one that began within a section left sys.stdout its
+    StringIO for good. An ending section now gives back only a router of its own:
+    each capture holds its prints, and sys.stdout is the output once all are done."""
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+
+    together = threading.Barrier(3)
+
+    def work(n: int) -> list[str]:
+        lost = []
+        together.wait(WAIT)
+        for i in range(4000):
+            if n:  # (the plugin's reading, a section a muscle)
+                with printing_to_stderr():
+                    print("the plugin's", n, i)
+                continue
+            buf = io.StringIO()
+            with redirect_stdout(buf):
+                for line in range(10):
+                    print("mine", i, line)
+            captured = buf.getvalue().splitlines()
+            lost += [f"mine {i} {line}" for line in range(10)
+                     if f"mine {i} {line}" not in captured]
+        return lost
+
+    results = in_threads(work, 3)
+    assert results == [[], [], []]
+    print("after")
+    with printing_to_stderr():  # (a router a capture put back is given back too)
+        pass
+    assert sys.stdout is out
+    assert "mine" not in out.getvalue() and out.getvalue().endswith("after\n")
 
 
 class _Writes:
