@@ -24,6 +24,13 @@ _LOCK = threading.Lock()
 _HELD: list[int] = [0]
 #: How deep in sections of plugin code this thread is (``depth``).
 _THREAD = threading.local()
+#: The ``threading.get_ident()`` of each thread started from within plugin code
+#: (:func:`_start`), for as long as it runs: what it prints goes to standard error
+#: while some section of plugin code runs (:func:`_routing`). It holds no section of
+#: its own: one that outlived the call that started it kept the router
+#: ``sys.stdout`` (and ``Thread.start`` ours) until it ended, and its end then put back
+#: the output saved at the start over what the caller had set since.
+_ROUTED: set[int] = set()
 #: ``threading.Thread.start`` as it was before :func:`_start` last stood for it.
 _STARTS: list[Callable[[threading.Thread], None]] = [threading.Thread.start]
 #: Every router that has stood as ``sys.stdout``, by the ``id`` of the standard output it
@@ -39,8 +46,9 @@ _LONGEST_LINE = 8192
 class _Router:
     """``sys.stdout`` while plugin code runs in some thread: each write goes, as the
     thread that makes it stands, to standard error from within a section of plugin code
-    and to the standard output it stands for from anywhere else (another thread's own
-    output, ``converter.write(ms, "-")`` beside a plugin reading, stays output).
+    (or from a thread plugin code started, :func:`_routing`) and to the standard output
+    it stands for from anywhere else (another thread's own output,
+    ``converter.write(ms, "-")`` beside a plugin reading, stays output).
 
     To standard error it goes a whole line at a time, in one write: ``print`` writes its
     words, the spaces and the newline one by one, and where standard error is not
@@ -57,7 +65,7 @@ class _Router:
     def write(self, text: str) -> int:
         """Write ``text`` where this thread's writes go: to standard error, whole lines
         alone (the rest held back for this thread)."""
-        if not getattr(_THREAD, "depth", 0):
+        if not _routing():
             return self._stdout.write(text)
         if not isinstance(text, str):  # (refused by standard error as ever)
             _write_held()
@@ -76,17 +84,25 @@ class _Router:
 
     def flush(self) -> None:
         """Flush where this thread's writes go, a line it holds back written first."""
-        if getattr(_THREAD, "depth", 0):
+        if _routing():
             _write_held()
             sys.stderr.flush()
         else:
             self._stdout.flush()
 
     def __getattr__(self, name: str) -> Any:
-        if not getattr(_THREAD, "depth", 0):
+        if not _routing():
             return getattr(self._stdout, name)
         _write_held()  # (what goes by another way, its buffer or descriptor, comes after)
         return getattr(sys.stderr, name)
+
+
+def _routing() -> bool:
+    """Whether what this thread prints now goes to standard error: it runs plugin code
+    (a section of its own), or it is a thread started from within plugin code while
+    some section runs (:data:`_ROUTED`)."""
+    return bool(getattr(_THREAD, "depth", 0)
+                or (_HELD[0] and threading.get_ident() in _ROUTED))
 
 
 def _router_for(stdout: Any) -> _Router:
@@ -138,7 +154,7 @@ def _write_held() -> None:
 def printing_to_stderr() -> Iterator[None]:
     """Within it, what plugin code run in this thread prints (``print()``,
     ``sys.stdout.write``) goes to standard error, through a :class:`_Router` standing as
-    ``sys.stdout``, and so does a thread it starts, for as long as that runs
+    ``sys.stdout``, and so does a thread it starts while some section runs
     (:func:`_start`); other threads print as ever. Each whole line goes in one write, an
     unfinished one as the section ends. Sections may nest, and overlap in threads:
     ``sys.stdout`` (and ``threading.Thread.start``) is given back when the last
@@ -186,6 +202,10 @@ def _after_fork_in_child() -> None:
     _LOCK = threading.Lock()
     if getattr(_THREAD, "held", ""):
         _THREAD.held = ""
+    ours = threading.get_ident() in _ROUTED
+    _ROUTED.clear()
+    if ours:  # (the parent's other threads are not the child's)
+        _ROUTED.add(threading.get_ident())
     sections = 1 if getattr(_THREAD, "depth", 0) else 0
     if _HELD[0] and not sections:
         _give_back()
@@ -200,15 +220,24 @@ if hasattr(os, "register_at_fork"):  # (not on Windows, which has no fork)
 
 def _start(thread: threading.Thread) -> None:
     """``threading.Thread.start`` while plugin code runs in some thread: a thread started
-    from within a section of plugin code (one a plugin starts in its ``read()``) runs in
-    a section of its own for as long as it runs, what it prints going to standard error
-    too; any other starts as ever (your program's own threads print to its output)."""
-    if getattr(_THREAD, "depth", 0):
+    from within plugin code (one a plugin starts in its ``read()``, or a thread so
+    started starts) is one of :data:`_ROUTED` for as long as it runs, what it prints
+    going to standard error while some section runs (once the call that started it
+    has returned and no other runs, to standard output); any other starts as ever
+    (your program's own threads print to its output)."""
+    if _routing():
         run = thread.run
 
         def routed_run() -> None:
-            with printing_to_stderr():
+            ident = threading.get_ident()
+            _ROUTED.add(ident)
+            try:
                 run()
+            finally:
+                try:
+                    _write_held()
+                finally:
+                    _ROUTED.discard(ident)
 
         thread.run = routed_run  # type: ignore[method-assign]
     _STARTS[0](thread)

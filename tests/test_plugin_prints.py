@@ -629,21 +629,23 @@ def test_what_a_plugin_prints_from_a_thread_it_starts_is_no_output(
     assert "thread of write soleus" in own.stderr.splitlines()
 
 
-def test_a_thread_started_within_a_section_prints_to_stderr_as_long_as_it_runs(
+def test_a_thread_started_within_a_section_prints_to_stderr_while_it_runs(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """A thread started from within a section prints to standard error, after the
-    section has ended too; one another thread starts meanwhile, outside any section,
-    prints to standard output; threading.Thread.start is given back at the end."""
+    """A thread started from within a section prints to standard error while it runs;
+    one another thread starts meanwhile, outside any section, prints to standard
+    output; threading.Thread.start is given back at the end."""
     out, err = io.StringIO(), io.StringIO()
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
     start = threading.Thread.start
-    ended, go, printed = threading.Event(), threading.Event(), threading.Event()
+    go, printed = threading.Event(), threading.Event()
     ours: list[threading.Thread] = []
+    started: list[threading.Thread] = []
 
     def plugins() -> None:
-        assert ended.wait(WAIT)
         print("the plugin's thread")
+        started.append(threading.Thread(target=print, args=("the thread it started",)))
+        started[0].start()
 
     def users() -> None:
         print("the user's thread")
@@ -659,18 +661,57 @@ def test_a_thread_started_within_a_section_prints_to_stderr_as_long_as_it_runs(
     with printing_to_stderr():
         theirs = threading.Thread(target=plugins)
         theirs.start()
+        theirs.join(WAIT)
         go.set()
         assert printed.wait(WAIT)
-    starter.join(WAIT)
-    ours[0].join(WAIT)
+        starter.join(WAIT)
+        ours[0].join(WAIT)
+        started[0].join(WAIT)
+    assert not theirs.is_alive() and not started[0].is_alive()
     assert not starter.is_alive() and not ours[0].is_alive()
-    ended.set()
-    theirs.join(WAIT)
-    assert not theirs.is_alive()
     assert out.getvalue() == "the user's thread\n"
-    assert err.getvalue() == "the plugin's thread\n"
+    assert sorted(err.getvalue().splitlines()) == ["the plugin's thread",
+                                                   "the thread it started"]
     assert sys.stdout is out
     assert threading.Thread.start is start
+
+
+def test_a_thread_a_plugin_starts_holds_no_section_past_the_call_that_started_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A thread started within a section ran in a section of its own for as long as it
+    ran: after the plugin's call returned, sys.stdout stayed the router and
+    Thread.start ours (for good, for a plugin's daemon thread started at import), and
+    when the thread ended, the output saved at the start was put back over the
+    caller's own redirect_stdout, whose later lines went there. The thread holds no
+    section now: sys.stdout and Thread.start are given back as the call returns, what
+    the thread prints after is output, and the caller's capture holds all its own."""
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    start = threading.Thread.start
+    go, printed = threading.Event(), threading.Event()
+
+    def plugins() -> None:
+        print("within the call")
+        printed.set()
+        assert go.wait(WAIT)
+        print("after the call")
+
+    with printing_to_stderr():
+        thread = threading.Thread(target=plugins)
+        thread.start()
+        assert printed.wait(WAIT)
+    assert sys.stdout is out and threading.Thread.start is start
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        print("mine before")
+        go.set()
+        thread.join(WAIT)
+        print("mine after")
+    assert not thread.is_alive()
+    assert buf.getvalue() == "mine before\nafter the call\nmine after\n"
+    assert sys.stdout is out and out.getvalue() == ""
+    assert err.getvalue() == "within the call\n"
 
 
 def test_what_a_plugins_option_type_prints_is_no_output(chatty: Path, tmp_path: Path
