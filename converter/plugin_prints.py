@@ -269,8 +269,11 @@ def routed(fmt: F) -> F:
     read or called (a property such as ``can_read`` or ``description``, a method such as
     ``projected`` or ``places_file``, a special method of :data:`_IMPLICIT`) made
     :func:`printing_to_stderr`, wherever the core reads or calls it: its class is made a
-    subclass of its own of the same name and module holding them. One whose class
-    cannot be derived from is given back as it is."""
+    subclass of its own of the same name and module holding them, made without running
+    the plugin's code (its metaclass's ``__new__``/``__init__``, its
+    ``__init_subclass__``: :func:`_unannounced`); it is still among its class's
+    ``__subclasses__()``. One whose class cannot be derived from is given back as it
+    is."""
     from .formatbase import Format
 
     cls = type(fmt)
@@ -288,12 +291,29 @@ def routed(fmt: F) -> F:
         members["__hash__"] = cls.__hash__
     members.update(__slots__=(), __module__=cls.__module__, __qualname__=cls.__qualname__,
                    __doc__=cls.__doc__)
-    try:
-        with printing_to_stderr():  # (its __init_subclass__ is its code too)
-            fmt.__class__ = type(cls)(cls.__name__, (cls,), members)
+    try:  # (type.__new__ itself: its metaclass's __new__ and __init__ are not run)
+        fmt.__class__ = type.__new__(type(cls), cls.__name__, (_unannounced(), cls),
+                                     members)
     except Exception:  # (a class that refuses a subclass may raise anything: as it is)
         return fmt
     return fmt
+
+
+@functools.cache
+def _unannounced() -> type:
+    """The first base of the class :func:`routed` makes, a :class:`Format` adding
+    nothing (so the class has its plugin's class's layout) but an
+    ``__init_subclass__`` (the one ``type.__new__`` calls) that does nothing: that of
+    the plugin's classes is not run on a class it never defined (one recording its
+    subclasses held its own twice)."""
+    from .formatbase import Format
+
+    def __init_subclass__(cls: type, **kwargs: Any) -> None:
+        """Nothing: the class is the core's, not the plugin's."""
+
+    return type("_Unannounced", (Format,), {
+        "__slots__": (), "__module__": __name__,
+        "__init_subclass__": classmethod(__init_subclass__)})
 
 
 def _routed_member(member: Any, method: bool) -> Any:

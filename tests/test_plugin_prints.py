@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from converter.plugin_prints import each_printing_to_stderr, printing_to_stderr
+from converter.plugin_prints import each_printing_to_stderr, printing_to_stderr, routed
 from tests.conftest import ROOT, SAMPLES, START_METHODS, in_threads, installed_folder
 from tests.faulty import plugin_cli
 from tests.waits import WAIT, until
@@ -726,3 +726,42 @@ def test_what_a_plugins_option_type_prints_is_no_output(chatty: Path, tmp_path: 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "alpha!!\nbeta!!\n"
     assert "chatty volume 2" in result.stderr.splitlines()
+
+
+def test_routed_runs_none_of_the_plugins_class_code_on_the_class_it_makes(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """routed() made the format's class a subclass of the plugin's class through its
+    metaclass, so the plugin's __init_subclass__ and its metaclass's __init__ ran on a
+    class it never defined: a base recording its subclasses held the format's class
+    twice. Neither runs now; the property is routed as before."""
+    from converter.formatbase import Format
+
+    made: list[str] = []
+    recorded: list[str] = []
+
+    class Meta(type):
+        def __init__(cls, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            made.append(cls.__qualname__)
+
+    class Base(Format, metaclass=Meta):
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            super().__init_subclass__(**kwargs)
+            recorded.append(cls.__qualname__)
+
+    class Recorded(Base):
+        name = "recorded"
+
+        @property
+        def description(self) -> str:
+            print("recorded description")
+            return "records its subclasses"
+
+    fmt = routed(Recorded())
+    assert type(fmt) is not Recorded and isinstance(fmt, Recorded)
+    assert recorded == ["test_routed_runs_none_of_the_plugins_class_code_on_the_class_it_"
+                        "makes.<locals>.Recorded"]
+    assert [name.rpartition(".")[2] for name in made] == ["Base", "Recorded"]
+    capsys.readouterr()
+    assert fmt.description == "records its subclasses"
+    assert capsys.readouterr() == ("", "recorded description\n")
