@@ -341,7 +341,8 @@ def _exclude_options(func: Any) -> Any:
     func = click.option("--force-exclude/--no-force-exclude",
                         help="Leave out the sources named too, as a search of the working "
                         "folder would (hidden, muscle-convert's output, --exclude by their "
-                        "path from it): pre-commit names the files it checks.")(func)
+                        "path from it, no page of a muscle to its format: a Hugo "
+                        "_index.md): pre-commit names the files it checks.")(func)
     return click.option("--exclude", "exclude", multiple=True, metavar="PATTERN",
                         callback=_patterns,
                         help="Leave out what a folder's search finds that matches PATTERN "
@@ -351,11 +352,15 @@ def _exclude_options(func: Any) -> Any:
 
 
 def _named_kept(sources: tuple[Path, ...], exclude: tuple[str, ...], force: bool,
-                quiet: bool) -> tuple[Path, ...]:
+                quiet: bool, from_format: str | None = None, *,
+                formatting: bool = False) -> tuple[Path, ...]:
     """The sources named that ``--force-exclude`` keeps (all of them without it): not
-    those a search of the working folder leaves out. When it leaves out every one (a
-    pre-commit run of only a README), a note, unless ``quiet``; the run then reads
-    nothing (its report is empty, an output stays as it was)."""
+    those a search of the working folder leaves out, by the patterns or as not their
+    format's own (:meth:`Format.is_own`: a Hugo section page), the latter told in the
+    note a search gives. When it leaves out every one (a pre-commit run of only a
+    README), a note, unless ``quiet``; the run then reads nothing (its report is empty,
+    an output stays as it was)."""
+    from .discovery import foreign_named, passed_over
     from .exclude import exclusion, searched_out
     from .slug import working_folder
 
@@ -363,6 +368,11 @@ def _named_kept(sources: tuple[Path, ...], exclude: tuple[str, ...], force: bool
         return sources
     left_out, folder = exclusion(exclude), working_folder()
     kept = tuple(s for s in sources if not searched_out(str(s), left_out, folder))
+    foreign = set(foreign_named(map(str, kept), folder, from_format, formatting=formatting))
+    if foreign:
+        kept = tuple(s for s in kept if str(s) not in foreign)
+        if not quiet:
+            _line(passed_over(sorted(foreign), "note: "), err=True)
     if not kept and not quiet:
         _line("note: nothing to read: a search leaves out every source named "
               "(--force-exclude)", err=True)
@@ -461,7 +471,8 @@ def convert(sources: tuple[Path, ...], to_format: str, raw_output: str, from_for
 
     if "stdout" in _CLOSED and names_stdout(raw_output):  # (/dev/stdout too)
         raise click.UsageError("standard output is closed; give a file name")
-    sources = _named_kept(sources, exclude, force_exclude, quiet)  # (the output stays)
+    sources = _named_kept(sources, exclude, force_exclude, quiet,  # (the output stays)
+                          from_format)
     cache = _cache_dir(cache_dir, no_cache)
     _outside_output(cache, raw_output, writer.writes_directory(options))
     from .folder_lock import waits_said
@@ -613,7 +624,7 @@ def validate(sources: tuple[Path, ...], output_format: str, strict: bool,
     from .run import validate_sources
 
     silent = quiet or output_format == "json"  # (JSON: the report alone, no word on stderr)
-    sources = _named_kept(sources, exclude, force_exclude, silent)
+    sources = _named_kept(sources, exclude, force_exclude, silent, from_format)
     cache = _cache_dir(cache_dir, no_cache)
     result = _run(lambda progress: validate_sources(
         sources, from_format=_reader_name(from_format), default_lang=default_lang,
@@ -711,7 +722,7 @@ def fmt(paths: tuple[Path, ...], check: bool, default_lang: str, jobs: int, max_
     """Rewrite source files in the canonical layout, keeping YAML comments."""
     from .run import format_sources
 
-    paths = _named_kept(paths, exclude, force_exclude, quiet)
+    paths = _named_kept(paths, exclude, force_exclude, quiet, formatting=True)
 
     def say(path: str) -> None:  # (as each is rewritten: Ctrl-C leaves them named)
         _line(f"{'would reformat' if check else 'reformatted'} {printable(path)}")

@@ -391,6 +391,42 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
     return inputs, problems
 
 
+def foreign_named(sources: Iterable[str], folder: str, from_format: str | None = None,
+                  *, formatting: bool = False) -> list[str]:
+    """The files among ``sources`` (named on the command line, ``--force-exclude``)
+    that a search of ``folder`` (the working folder) would leave out as their format
+    says they are not its own (:meth:`Format.is_own`, asked within one
+    :func:`~converter.formatbase.searching` of ``folder``), the format the search would
+    take each for (``from_format``'s, or its ending's; ``formatting``: ``fmt``'s). A
+    folder, a path outside ``folder``, and one an ``is_own`` fails on are kept."""
+    from .slug import relative_below
+
+    try:
+        forced = None if from_format is None else get_format(from_format)
+    except KeyError:  # (discover's unknown-format error says it)
+        return []
+    by_ending = _owners([forced]) if forced else _searched()
+    if formatting:
+        by_ending = {e: f for e, f in by_ending.items() if f.can_format}
+    if not any(f.sorts_found for f in by_ending.values()):
+        return []
+    format_of, root = _ending_lookup(by_ending), os.path.realpath(folder)
+    left: list[str] = []
+    with searching(root):
+        for source in sources:
+            parts = relative_below(source, folder)
+            if parts is None or not any(parts[-1].lower().endswith(e) for e in by_ending):
+                continue
+            path = os.path.join(root, *parts)
+            fmt = format_of(parts[-1])
+            try:
+                if os.path.isfile(path) and fmt.sorts_found and not fmt.is_own(Path(path)):
+                    left.append(source)
+            except (MuscleError, OSError):  # (read, its failure said there)
+                continue
+    return left
+
+
 def _endings_shown(by_ending: dict[str, Format]) -> str:
     """The endings of ``by_ending`` (:func:`_owners`) as their formats spell them
     (``.markdown or .md or .TITLES``), sorted in any case."""

@@ -155,7 +155,8 @@ class Format:
         """Whether a file a search of a folder found by its ending (or a folder of this
         format's :attr:`directory_marker` found below a source) is this format's: one
         that is not (an SVG icon beside the maps) is left out unread, never an error, and
-        counted in a note. A source named is always read. Never raises: a file it
+        counted in a note. A source named is read (but with ``--force-exclude``, which
+        asks it within a search of the working folder). Never raises: a file it
         cannot tell about is taken, for the reader to say what is wrong. The search
         asking is :func:`current_search` (which folder it started from, a memo of what
         is known of folders for that search alone)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -350,3 +351,57 @@ def test_a_comment_pattern_s_advice_works_in_python(tmp_path: Path) -> None:
     assert keyword == "exclude='\\\\#x.md'"
     muscles = converter.read(content, exclude=ast.literal_eval(keyword.split("=", 1)[1]))
     assert [m.slug for m in muscles] == ["soleus"]
+
+
+def test_force_exclude_leaves_out_what_a_search_takes_for_no_muscle_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Hugo site's section pages and a page bundle's resources, named as pre-commit
+    names them, are left out with the note a search gives, with no pattern; its muscle
+    pages are read. Without --force-exclude they are read, as every source named."""
+    (tmp_path / "hugo.toml").write_text('baseURL = "/"\n', encoding="utf-8")
+    muscles = tmp_path / "content" / "muscles"
+    (muscles / "soleus").mkdir(parents=True)
+    for name in ("_index.md", "_index.da.md", "soleus/credits.md"):
+        (muscles / name).write_text("---\ntitle: List\n---\n", encoding="utf-8")
+    (muscles / "soleus" / "index.md").write_text(SEED.read_text("utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PWD", str(tmp_path))
+    named = ["content/muscles/_index.md", "content/muscles/_index.da.md",
+             "content/muscles/soleus/credits.md", "content/muscles/soleus/index.md"]
+    read = _run("validate", *named)  # (three pages taken for muscles)
+    assert read.stderr.splitlines()[-1] == "4 muscles valid: 0 errors, 0 warnings"
+    note = ("note: 3 files left out: their formats do not take them for their own "
+            "(such as content/muscles/_index.da.md: name one to read it)")
+    forced = _run("validate", *named, "--force-exclude")
+    assert forced.exit_code == 0, forced.stderr
+    assert forced.stderr.splitlines() == [note, "1 muscle valid: 0 errors, 0 warnings"]
+    fmt = _run("fmt", "--check", *named, "--force-exclude")
+    assert fmt.stderr.splitlines() == [note, "1 would change, 0 unchanged"]
+    alone = _run("validate", named[0], "--force-exclude", "--from", "markdown")
+    assert alone.exit_code == 0, alone.stderr
+    assert alone.stderr.splitlines()[-2] == ("note: nothing to read: a search leaves out "
+                                             "every source named (--force-exclude)")
+
+
+def test_readmes_pre_commit_hook_reads_only_the_muscle_pages_it_is_given(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README's hook, given a commit's files of a Hugo site (a README, section pages, a
+    muscle), reads the muscle alone."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    entry = next(line.split("entry: ", 1)[1] for line in readme.splitlines()
+                 if line.strip().startswith("entry: muscle-convert"))
+    command = shlex.split(entry)
+    assert command[:2] == ["muscle-convert", "validate"]
+    (tmp_path / "hugo.toml").write_text('baseURL = "/"\n', encoding="utf-8")
+    muscles = tmp_path / "content" / "muscles"
+    muscles.mkdir(parents=True)
+    for name in ("_index.md", "_index.pt-br.md", "README.md"):
+        (muscles / name).write_text("---\ntitle: List\n---\n", encoding="utf-8")
+    (muscles / "soleus.md").write_text(SEED.read_text("utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PWD", str(tmp_path))
+    named = [f"content/muscles/{n}" for n in ("README.md", "_index.md", "_index.pt-br.md",
+                                               "soleus.md")]
+    result = _run(*command[1:], *named)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == "1 muscle valid: 0 errors, 0 warnings"
