@@ -6,8 +6,9 @@ text: Ruby's Psych (Jekyll) and Go's yaml.v2 (Hugo).
 45000, 1000 and a date, Hugo as false, 31 and 15 (and the text of the others). The
 writer quotes such text, which is right for a text, but it changes what those readers
 get from a file whose author meant the boolean: :func:`misreads` finds them, so that
-``fmt`` can leave the file as it is and ``validate`` can say so. A plain date or time,
-for which no value here stands, ``fmt`` writes as written (:meth:`Misread.dated`).
+``validate`` can say so; ``fmt`` writes such a plain text as written
+(:meth:`Misread.kept_plain`), which every reader reads as before, and leaves a file as it
+is where it would have to change one (``! off``).
 
 What counts is what the readers give, checked against Debian's Jekyll 4.3.1 (which
 reads front matter with ``Psych.safe_load``, Date and Time permitted) and Hugo 0.111
@@ -167,8 +168,16 @@ class Misread:
     def kept_by_fmt(self) -> bool:
         """Whether ``fmt`` writes the scalar as written, so that every reader reads it as
         before (``-0``, ``!!float -0``: a negative zero here, 0 to Jekyll and Hugo; a
-        plain date, :meth:`dated`)."""
-        return (self.tag != "!" and self.here is not TEXT) or self.dated()
+        plain text on its line, :meth:`kept_plain`)."""
+        return (self.tag != "!" and self.here is not TEXT) or self.kept_plain()
+
+    def kept_plain(self) -> bool:
+        """Whether the scalar is a plain text written on one line (``comments: off``,
+        ``d: 017``, ``t: 1:30``, a date: :meth:`dated`), which ``fmt`` writes plain as
+        written, not quoted as the writer quotes such a text: every reader reads it as
+        before (quoted, Jekyll and Hugo would read the text). Not one tagged ``!``
+        (``! off``: fmt would drop the tag) nor one over lines (fmt would join them)."""
+        return not self.tag and self.here is TEXT and not self.written
 
     def dated(self) -> bool:
         """Whether the scalar is a plain text that a reader reads as a date or time and

@@ -345,12 +345,13 @@ def test_a_plain_date_or_time_is_kept_by_fmt_and_found_by_its_steps() -> None:
     """A plain date or time (``hugo new``'s ``date: 2026-12-07T23:54:43Z``) is a time to
     Jekyll alone, and no value here stands for one: fmt keeps it as written (it said it
     would quote it, and refused the file), at the keys and indexes that lead to it. A
-    plain ``off`` beside it and a date tagged ``!`` are not kept."""
+    plain ``off`` beside it is kept as a plain text on its line (:meth:`kept_plain`, not
+    dated); a date tagged ``!`` is not kept."""
     text = ("\ndate: 2026-12-07T23:54:43Z\nk: [off, 2001-01-01]\nm:\n  2001-1-1: x\n"
             "  a.b: 2001-01-01 10:00:00 +0100\nt: ! 2001-01-01\n")
     found = yaml11.misreads_in(text, {"date", "k", "m", "t"})
     assert [(f.field, f.steps, f.key, f.dated(), f.kept_by_fmt()) for f in found] == [
-        ("date", ("date",), False, True, True), ("k[0]", ("k", 0), False, False, False),
+        ("date", ("date",), False, True, True), ("k[0]", ("k", 0), False, False, True),
         ("k[1]", ("k", 1), False, True, True), ("m.2001-1-1", ("m", "2001-1-1"), True, True,
                                                 True),
         ("m.a.b", ("m", "a.b"), False, True, True), ("t", ("t",), False, False, False)]

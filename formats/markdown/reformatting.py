@@ -69,7 +69,10 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
     markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
     found_all = _misread(muscle, fm)
-    misread = [found for found in found_all if not found.kept_by_fmt()
+    plain = [found for found in found_all if found.kept_plain()  # (published: off is
+             and (found.dated() or found.field not in markers)]  # validate's error)
+    misread = [found for found in found_all if found not in plain and (
+        not found.kept_by_fmt() or found.kept_plain())
                and (found.quotes() or found.field not in markers)]  # (draft: ! true is
     if misread:  # a draft to Hugo written draft: true too)
         raise MuscleError([Diagnostic(
@@ -78,8 +81,8 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
             "read: write "
             f"{drafts.advice(found.field) if found.field in markers else found.instead()}")
             for found in misread])
-    data: Any = _dates_kept(_literal_blocks(front_matter_from_muscle(muscle, default_lang)),
-                            [found for found in found_all if found.dated()])
+    data: Any = _plain_kept(_literal_blocks(front_matter_from_muscle(muscle, default_lang)),
+                            plain)
     if "slug" in front or muscle.slug != slugify(hint):
         data = {"slug": _slug_written(fm, front, muscle.slug), **data}
     if "#" not in fm:
@@ -109,13 +112,13 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     return new
 
 
-def _dates_kept(data: dict[str, Any], dated: list[yaml11.Misread]) -> dict[str, Any]:
-    """``data`` (the layout fmt writes) with each plain text of ``dated`` that a reader
-    reads as a date or time (:meth:`~converter.yaml11.Misread.dated`: ``date:
-    2026-12-07T23:54:43Z``, as ``hugo new`` writes it) written plain as it was, not
-    quoted as the writer quotes such a text: quoted, Jekyll would read the text, not the
-    time."""
-    for found in dated:
+def _plain_kept(data: dict[str, Any], plain: list[yaml11.Misread]) -> dict[str, Any]:
+    """``data`` (the layout fmt writes) with each plain text of ``plain`` that a reader
+    reads as no text (:meth:`~converter.yaml11.Misread.kept_plain`: ``comments: off``,
+    ``date: 2026-12-07T23:54:43Z`` as ``hugo new`` writes it) written plain as it was,
+    not quoted as the writer quotes such a text: quoted, Jekyll and Hugo would read the
+    text, not false or the time."""
+    for found in plain:
         *path, last = found.steps
         holder: Any = data
         for step in path:

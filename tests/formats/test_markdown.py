@@ -2081,9 +2081,9 @@ def test_jekylls_yaml_reader_reads_any_front_matter_as_the_data_written(items) -
 
 
 #: Plain values of extra keys that Jekyll or Hugo read as no text (this tool reads the
-#: text written): fmt would quote them, and change what the sites read; and values with
-#: the tag ``!`` that Hugo reads as text (this tool and Jekyll as a number, true/false or
-#: null): fmt would write them without it.
+#: text written): fmt keeps them as written (quoted, the sites would read otherwise);
+#: and values with the tag ``!`` that Hugo reads as text (this tool and Jekyll as a
+#: number, true/false or null): fmt would write them without it, and refuses the file.
 EXTRA_MISREAD = ["off", "no", "Yes", "nO", "tRUE", "NuLl", "y", "N", "0x1F", "0X1F", "017",
                  "0o17", "0b101", "08", "1_000", "1,000", "12:30", "1:30.5", "2001-01-01",
                  "2001-1-1", "2001-01-01 10:00:00 +0100", ".iNf", "-.INf", ".nAn", "1e3",
@@ -2094,25 +2094,66 @@ def _misread_file(form: str) -> str:
     return f"---\ntitle: T\nk: {form}\nlist:\n  - {form}\n---\nBody\n"
 
 
-def test_fmt_leaves_a_plain_value_of_extra_a_yaml_1_1_reader_reads_otherwise(
+#: Plain values and keys of extra that Jekyll or Hugo read as no text (false, 15, 5400
+#: in base 60), the muscle's own fields (text by the schema, written quoted) among them.
+PLAIN_MISREAD = ('---\ntitle: T\ncomments: off\nfeatured: no\nshow: Yes\nhex: 0x1F\n'
+                 'd: 017\nn: 1_000\nt: 1:30\n"y": y\nok: "off"\nlatin: No\norigin:\n'
+                 '  no: Tekst\nlist:\n  - on\nnotes:\n  yes: 1\n---\nBody\n')
+
+
+def test_fmt_keeps_a_plain_value_of_extra_a_yaml_1_1_reader_reads_otherwise_as_written(
         tmp_path: Path) -> None:
-    """``comments: off`` is false to Jekyll and Hugo; fmt wrote it ``"off"``, which
-    Liquid takes for true, and said nothing."""
+    """``comments: off`` is false to Jekyll and Hugo, the text here: fmt refused the file
+    (``fmt-would-change``, 'fmt would quote it'), though written back plain as it was
+    every reader reads it as before, so no Hugo or Jekyll page with ``comments: off``
+    passed fmt. fmt now keeps such a plain value, list item or key as written, and
+    writes the rest as it does (``latin: "No"``); real Jekyll and Hugo read the same
+    values before and after, and validate still warns, naming no fmt."""
+    src = tmp_path / "src" / "a.md"
+    src.parent.mkdir()
+    src.write_text(PLAIN_MISREAD, encoding="utf-8")
+    result = _fmt_cli(str(src))
+    assert (result.exit_code, result.output) == (
+        0, f"reformatted {src}\n1 changed, 0 unchanged\n")
+    after = src.read_text("utf-8")
+    moved = "latin: No\norigin:\n  no: Tekst\n"
+    assert after == PLAIN_MISREAD.replace(moved, "").replace(
+        "title: T\n", 'title: T\nlatin: "No"\norigin:\n  "no": Tekst\n')
+    assert _fmt_cli(str(src), "--check").exit_code == 0
+    checked = CliRunner().invoke(cli, ["validate", "--no-cache", str(src)])
+    warned = [line for line in checked.stderr.splitlines() if "[yaml11-ambiguous]" in line]
+    assert len(warned) == 11 and not any("fmt" in line.split(": warning: ")[1]
+                                         for line in warned)
+    hugo_read = hugo_pages([PLAIN_MISREAD, after], tmp_path / "site")
+    own = {"latin", "origin"}  # (quoted, as documented: text to every reader now)
+    assert {k: v for k, v in hugo_read[0].items() if k not in own} == {
+        k: v for k, v in hugo_read[1].items() if k not in own}
+    assert (hugo_read[1]["latin"], hugo_read[1]["origin"]) == ("No", {"no": "Tekst"})
+    assert (hugo_read[1]["comments"], hugo_read[1]["d"], hugo_read[1]["list"]) == (
+        False, 15, [True])
+    forms = ["off", "no", "Yes", "0x1F", "017", "1_000", "1:30", "y", "on"]
+    written = [after.split(f"\n{key}: ", 1)[1].split("\n")[0] for key in (
+        "comments", "featured", "show", "hex", "d", "n", "t", '"y"')] + [
+        after.split("list:\n  - ", 1)[1].split("\n")[0]]
+    assert written == forms
+    jekyll_read = jekyll_reads([*forms, '"off"'], tmp_path / "jekyll")
+    assert jekyll_read[0][1] is False and jekyll_read[-1] == ("String", "off")  # (quoted)
+    assert jekyll_read[:-1] == jekyll_reads(written, tmp_path / "jekyll")
+
+
+def test_fmt_still_refuses_a_value_tagged_non_specific_it_would_change(
+        tmp_path: Path) -> None:
+    """``k: ! off`` is false to Jekyll, the text here and to Hugo: fmt would write it
+    without its ``!`` (false to Hugo too), so it leaves the file as it is; so it does a
+    draft marker written ``published: off`` (validate's error), with the marker's
+    advice."""
     src = tmp_path / "a.md"
-    src.write_text("---\ntitle: T\ncomments: off\nfeatured: no\nshow: Yes\nhex: 0x1F\n"
-                   "d: 017\nok: \"off\"\nlatin: No\norigin:\n  no: Tekst\n---\n",
+    src.write_text("---\ntitle: T\nk: ! off\npublished: off\nok: off\n---\n",
                    encoding="utf-8")
-    before = src.read_bytes()
     found = _refusal(src)
     assert [(d.line, d.column, d.field, d.code) for d in found] == [
-        (3, 11, "comments", "fmt-would-change"), (4, 11, "featured", "fmt-would-change"),
-        (5, 7, "show", "fmt-would-change"), (6, 6, "hex", "fmt-would-change"),
-        (7, 4, "d", "fmt-would-change")]
-    result = _fmt_cli(str(src))
-    assert result.exit_code == 1 and src.read_bytes() == before
-    assert f"{src}:3:11: error: comments: plain off reads as false in YAML 1.1 (Jekyll, " \
-           'Hugo) but as the text "off" here; fmt would quote it and change what they ' \
-           'read: write "off" (text) or false [fmt-would-change]' in result.stderr
+        (3, 4, "k", "fmt-would-change"), (4, 12, "published", "fmt-would-change")]
+    assert "write published: true or published: false" in found[1].message
 
 
 def test_a_value_tagged_non_specific_that_hugo_reads_as_text_is_a_warning_and_kept(
@@ -2314,15 +2355,6 @@ def test_a_value_tagged_str_is_no_yaml_1_1_misread_and_fmt_keeps_what_all_read(
     assert ([m.extra for m in converter.read(tmp_path / "src")[:2]],
             _ruby_reads([text.split("---\n")[1] for text in after]),
             hugo_pages(after, tmp_path / "site")) == before
-
-
-def test_fmt_refuses_a_plain_key_of_extra_a_yaml_1_1_reader_reads_otherwise(
-        tmp_path: Path) -> None:
-    src = tmp_path / "a.md"
-    src.write_text("---\ntitle: T\nnotes:\n  yes: 1\n  note: 2\n---\n", encoding="utf-8")
-    found = _refusal(src)
-    assert [(d.line, d.column, d.field, d.code) for d in found] == [
-        (4, 3, "notes.yes", "fmt-would-change")]
 
 
 def test_fmt_still_quotes_the_muscles_own_fields_read_as_text(tmp_path: Path) -> None:
