@@ -62,7 +62,7 @@ def test_default_lang_applies_to_plain_text() -> None:
 #: Translations as Hugo names them, by the language before the ending: a leaf page's,
 #: a page bundle's and a section's, each with plain texts in that language.
 TRANSLATIONS = {"soleus.da.md": "da", "gastrocnemius/index.pt-br.md": "pt-br",
-                "_index.de.md": "de"}
+                "tibialis.de.md": "de"}
 TRANSLATED_TEXT = ("---\ntitle: Soleus\norigin: Bagsiden af skinnebenet.\n"
                    "function:\n  - short: Bøjer foden.\n---\n")
 
@@ -95,7 +95,7 @@ def test_a_translation_s_plain_texts_are_in_the_language_its_name_gives(
     expected = {lang: ({lang: "Bagsiden af skinnebenet."}, {lang: "Bøjer foden."})
                 for lang in [*TRANSLATIONS.values(), plain]}
     assert read == {"soleus-da": expected["da"], "gastrocnemius-pt-br": expected["pt-br"],
-                    "index-de": expected["de"], "plantaris": expected[plain]}
+                    "tibialis-de": expected["de"], "plantaris": expected[plain]}
     checked = CliRunner().invoke(cli, ["validate", str(src), "--format", "json", *given])
     assert checked.exit_code == 0, checked.output
     languages = {**TRANSLATIONS, "plantaris.md": plain}
