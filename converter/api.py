@@ -136,16 +136,26 @@ def _default_language(code: Any) -> str:
 
 
 def _paths(paths: Any) -> list[str | os.PathLike[str]]:
-    """``read``'s paths as a list; a ``TypeError`` naming what else was given."""
+    """``read``'s paths as a list; a ``TypeError`` naming what else was given (an open
+    file too, whose lines are no paths, as ``write`` refuses one)."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    elif isinstance(paths, Iterable) and not isinstance(paths, bytes | bytearray):
+    elif isinstance(paths, Iterable) and not isinstance(paths, bytes | bytearray) \
+            and not _is_open_file(paths):
         paths = list(paths)
     else:
         paths = [paths]
     for path in paths:
         _text_path(path, "read() takes paths (str or Path) or an iterable of them")
     return paths
+
+
+def _is_open_file(given: object) -> bool:
+    """Whether ``given`` is an open file (an ``io`` stream, or what has a ``read``
+    method, as ``io.StringIO`` and a socket's file have): iterable, of lines."""
+    import io
+
+    return isinstance(given, io.IOBase) or callable(getattr(given, "read", None))
 
 
 def _text_path(path: Any, takes: str) -> str:

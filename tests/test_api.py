@@ -1146,3 +1146,26 @@ def test_a_message_about_a_huge_int_given_to_read_or_write_is_made(
                        r"5001 digits\)$"):
         converter.write(sample_muscles, tmp_path / "a.apkg", "anki", deck=huge)
     assert not (tmp_path / "a.apkg").exists()
+
+
+def test_read_refuses_an_open_file_as_write_does(tmp_path: Path) -> None:
+    """An open file is iterable, of its lines: read(open("soleus.md")) took each line
+    for a path and said a not-found for each (21 of them). It is a TypeError naming
+    it, as write() says of one; a path holding a line break is still a path."""
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(open(SAMPLES / "soleus.md", encoding="utf-8")),
+                 stack.enter_context(open(SAMPLES / "soleus.md", "rb")),
+                 io.StringIO(f"{SAMPLES / 'soleus.md'}\n")]
+        for file in files:
+            with pytest.raises(TypeError) as caught:
+                converter.read(file)  # type: ignore[arg-type]
+            assert str(caught.value) == ("read() takes paths (str or Path) or an iterable "
+                                         f"of them, not {type(file).__name__}")
+            with pytest.raises(TypeError) as caught:
+                converter.write([], file, "json")  # type: ignore[arg-type]
+            assert str(caught.value) == ('write() takes path, a str or Path ("-" for '
+                                         f"standard output), not {type(file).__name__}")
+    folder = tmp_path / "two\nlines"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "soleus.md", folder)
+    assert [m.slug for m in converter.read(str(folder))] == ["soleus"]
