@@ -43,7 +43,8 @@ def _keywords(call: _Call) -> _Call:
 
 
 @_keywords
-def read(paths: str | Path | Iterable[str | Path], format: str | None = None, *,
+def read(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+         format: str | None = None, *,
          default_lang: str = "en", exclude: str | Iterable[str] = (),
          drafts: bool = False, max_bytes: int = 4 * 1024 * 1024) -> list[Muscle]:
     """Read muscles from files or directories of any readable format.
@@ -175,7 +176,7 @@ def _text_path(path: Any, takes: str) -> str:
 
 
 @_keywords
-def write(muscles: Iterable[Muscle], path: str | Path, format: str | None = None,
+def write(muscles: Iterable[Muscle], path: str | os.PathLike[str], format: str | None = None,
           **options: Any) -> str | None:
     """Write muscles to ``path`` in ``format`` (by default guessed from the path's ending).
 

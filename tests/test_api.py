@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import warnings
 from dataclasses import replace
 from decimal import Decimal
@@ -1169,3 +1170,44 @@ def test_read_refuses_an_open_file_as_write_does(tmp_path: Path) -> None:
     folder.mkdir()
     shutil.copy(SAMPLES / "soleus.md", folder)
     assert [m.slug for m in converter.read(str(folder))] == ["soleus"]
+
+
+def mypy_strict(tmp_path: Path, program: str) -> list[str]:
+    """What ``mypy --strict`` says of ``program``, a user's program of the API, each
+    line (no summary): the package is found in the repository (MYPYPATH: an editable
+    install's import hook hides it from mypy), and what mypy would say of the package's
+    own code is left unsaid (``--follow-imports=silent``): its types are the user's."""
+    (tmp_path / "user.py").write_text(textwrap.dedent(program), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+         "--no-error-summary", "--hide-error-context", "--no-pretty",
+         "--cache-dir", str(tmp_path / "mypy-cache"), "user.py"],
+        cwd=tmp_path, env={**os.environ, "MYPYPATH": str(ROOT)}, capture_output=True,
+        text=True, check=False, timeout=WAIT)
+    assert done.stderr == ""
+    assert done.returncode in (0, 1), done.stdout
+    return done.stdout.splitlines()
+
+
+def test_read_and_write_are_typed_to_take_any_path_like_object(tmp_path: Path) -> None:
+    """read(paths: str | Path | Iterable[str | Path]) and write(path: str | Path) took
+    every os.PathLike[str] when run, but a type checker refused any other than Path
+    (Argument 1 to "read" has incompatible type "Where"); they are typed as they run:
+    str | os.PathLike[str]."""
+    assert mypy_strict(tmp_path, """\
+        import os
+        from pathlib import Path
+
+        import converter
+
+
+        class Where(os.PathLike[str]):
+            def __fspath__(self) -> str:
+                return "samples"
+
+
+        muscles = converter.read(Where())
+        muscles += converter.read([Where(), "samples", Path("samples")], exclude="x")
+        converter.write(muscles, Where(), "json")
+        converter.write(muscles, Path("m.json"))
+        """) == []
