@@ -16,6 +16,7 @@ __all__ = ["Diagnostic", "FrozenMap", "Function", "LocalizedText", "Muscle", "Mu
            "Region", "__version__", "read", "write"]
 
 if TYPE_CHECKING:
+    from . import api as api
     from . import authoring as authoring
     from . import bodymap as bodymap
     from . import diagnostics as diagnostics
@@ -41,16 +42,19 @@ _SUBMODULES = frozenset({"api", "authoring", "bodymap", "diagnostics", "model", 
                          "registry"})
 
 
-def __getattr__(name: str) -> Any:
-    """Import the public functions and classes and the documented submodules on first
-    use, so the command line starts fast (``import converter`` imports none of them)."""
-    from importlib import import_module
+if not TYPE_CHECKING:  # (to a type checker the package has the names declared above
+    # alone: converter.raed(...) is an error, not an Any)
+    def __getattr__(name: str) -> Any:
+        """Import the public functions and classes and the documented submodules on
+        first use, so the command line starts fast (``import converter`` imports none of
+        them)."""
+        from importlib import import_module
 
-    if name in _LAZY:
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    if name in _SUBMODULES:
-        return import_module(f".{name}", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        if name in _LAZY:
+            return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        if name in _SUBMODULES:
+            return import_module(f".{name}", __name__)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

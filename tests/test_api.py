@@ -1211,3 +1211,29 @@ def test_read_and_write_are_typed_to_take_any_path_like_object(tmp_path: Path) -
         converter.write(muscles, Where(), "json")
         converter.write(muscles, Path("m.json"))
         """) == []
+
+
+def test_a_type_checker_knows_the_packages_names_alone(tmp_path: Path) -> None:
+    """converter/__init__.py's module __getattr__ (which imports the API on first use)
+    was seen by type checkers, so any name of the package was an Any to them:
+    converter.raed("samples") and except converter.MuscelError passed mypy --strict.
+    Only the names the package declares to them (the API, the documented submodules)
+    are its attributes now; those still are."""
+    said = mypy_strict(tmp_path, """\
+        import converter
+
+        try:
+            muscles = converter.read("samples")
+        except converter.MuscleError as exc:
+            print(exc.diagnostics)
+        extra: converter.FrozenMap = converter.model.freeze({"a": 1})
+        print(converter.api.read, converter.bodymap, converter.registry, converter.authoring,
+              converter.plugins, converter.diagnostics, converter.__version__, extra)
+        try:
+            converter.raed("samples")
+        except converter.MuscelError:
+            pass
+        """)
+    assert [re.sub(r'; maybe "\w+"\?', "", line) for line in said] == [  # (mypy's guess)
+        'user.py:11: error: Module has no attribute "raed"  [attr-defined]',
+        'user.py:12: error: Module has no attribute "MuscelError"  [attr-defined]']
