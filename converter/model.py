@@ -9,10 +9,16 @@ round-trip tests compare.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # (a default, which typing takes from Python 3.13 and type checkers
+    # before: a FrozenMap named alone is a FrozenMap[Any], as it was)
+    _V = TypeVar("_V", default=Any)
+else:
+    _V = TypeVar("_V")
 
 Number = int | Decimal
 Point = tuple[Number, Number]
@@ -64,33 +70,34 @@ def _subtag_cased(subtag: str) -> str:
     return subtag.title() if len(subtag) == 4 and subtag.isalpha() else subtag
 
 
-class FrozenMap(Mapping[str, Any]):
-    """An immutable, hashable, picklable mapping that keeps its insertion order."""
+class FrozenMap(Mapping[str, _V]):  # (generic in _V, Mapping's __class_getitem__ at run time)
+    """An immutable, hashable, picklable mapping that keeps its insertion order: text
+    keys, values of type ``_V`` (``FrozenMap[str]``; ``FrozenMap`` alone takes any)."""
 
     __slots__ = ("_index", "_items")
 
-    def __init__(self, items: Mapping[str, Any] | tuple[tuple[str, Any], ...] = ()) -> None:
+    def __init__(self, items: Mapping[str, _V] | tuple[tuple[str, _V], ...] = ()) -> None:
         pairs = tuple(items.items()) if isinstance(items, (dict, Mapping)) else tuple(items)
-        self._items: tuple[tuple[str, Any], ...] = pairs
-        self._index: dict[str, Any] = dict(pairs)
+        self._items: tuple[tuple[str, _V], ...] = pairs
+        self._index: dict[str, _V] = dict(pairs)
         if len(self._index) != len(pairs):
             raise ValueError("duplicate key in FrozenMap")
 
-    def __getitem__(self, key: str) -> Any:
+    def __getitem__(self, key: str) -> _V:
         return self._index[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)  # a dict keeps the items' order
 
-    def items(self) -> Any:
+    def items(self) -> ItemsView[str, _V]:
         """The (key, value) pairs in order."""
         return self._index.items()
 
-    def keys(self) -> Any:
+    def keys(self) -> KeysView[str]:
         """The keys in order."""
         return self._index.keys()
 
-    def values(self) -> Any:
+    def values(self) -> ValuesView[_V]:
         """The values in order."""
         return self._index.values()
 
@@ -114,7 +121,11 @@ class FrozenMap(Mapping[str, Any]):
         return (_restore_map, (type(self), self._items))
 
 
-def _restore_map(cls: type[FrozenMap], items: tuple[tuple[str, Any], ...]) -> FrozenMap:
+#: A :class:`FrozenMap` or a subclass of one (:class:`LocalizedText`).
+_Map = TypeVar("_Map", bound=FrozenMap)
+
+
+def _restore_map(cls: type[_Map], items: tuple[tuple[str, Any], ...]) -> _Map:
     """Unpickle a map whose items were valid (and sorted) when it was pickled."""
     restored = object.__new__(cls)
     restored._items = items
@@ -127,7 +138,7 @@ def base_language(code: str) -> str:
     return code.split("-")[0].lower()
 
 
-class LocalizedText(FrozenMap):
+class LocalizedText(FrozenMap[str]):
     """Text in several languages: language code -> text, kept sorted by language code."""
 
     __slots__ = ()

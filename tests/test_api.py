@@ -1237,3 +1237,47 @@ def test_a_type_checker_knows_the_packages_names_alone(tmp_path: Path) -> None:
     assert [re.sub(r'; maybe "\w+"\?', "", line) for line in said] == [  # (mypy's guess)
         'user.py:11: error: Module has no attribute "raed"  [attr-defined]',
         'user.py:12: error: Module has no attribute "MuscelError"  [attr-defined]']
+
+
+def test_localized_texts_are_typed_as_text(tmp_path: Path) -> None:
+    """LocalizedText was a FrozenMap, a Mapping[str, Any] whose items(), keys() and
+    values() were typed -> Any, so its texts were an Any to a type checker: def
+    origin_en(m: Muscle) -> str: return m.origin["en"] failed mypy --strict
+    (no-any-return), and a text taken for an int passed. It is a Mapping[str, str]
+    now (FrozenMap[str]; a FrozenMap alone, as extra is, still holds any value)."""
+    said = mypy_strict(tmp_path, """\
+        from collections.abc import Mapping
+
+        import converter
+        from converter import FrozenMap, LocalizedText, Muscle
+
+
+        def origin_en(m: Muscle) -> str:
+            return m.origin["en"]
+
+
+        def texts(m: Muscle) -> list[str]:
+            by_language: Mapping[str, str] = m.insertion
+            return [*(text for _, text in m.origin.items()), *m.origin.values(),
+                    *(code.upper() for code in m.origin.keys()), m.origin.get("da", ""),
+                    *by_language.values(), *m.functions[0].short.values()]
+
+
+        def extra(m: Muscle, keys: FrozenMap) -> object:
+            return m.extra.get("x"), keys["y"]
+
+
+        muscle = converter.read("samples")[0]
+        print(origin_en(muscle), texts(muscle), extra(muscle, converter.model.freeze({})),
+              LocalizedText({"en": "Heel"}).pick("da"))
+        number: int = muscle.origin["en"]
+        numbers: list[int] = list(muscle.origin.values())
+        pairs: list[tuple[str, int]] = list(muscle.origin.items())
+        """)
+    assert [line.partition("  [")[0] for line in said] == [
+        'user.py:25: error: Incompatible types in assignment (expression has type "str", '
+        'variable has type "int")',
+        'user.py:26: error: Argument 1 to "list" has incompatible type "ValuesView[str]"; '
+        'expected "Iterable[int]"',
+        'user.py:27: error: Argument 1 to "list" has incompatible type '
+        '"ItemsView[str, str]"; expected "Iterable[tuple[str, int]]"']
