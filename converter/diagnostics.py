@@ -158,6 +158,29 @@ class Diagnostic(NamedTuple):
     def __reduce__(self) -> tuple[object, ...]:  # unpickled by tuple.__new__, no Python call
         return (tuple.__new__, (Diagnostic, tuple(self)))
 
+    # Ordered as validate orders them (:func:`in_order`): by path, line, column (no line
+    # or column first) and code, so sorted() of a mix of None and numbers works; equal
+    # and hashed as the tuple they are.
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return _order(self) < _order(other)
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return _order(self) > _order(other)
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return _order(self) <= _order(other)
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Diagnostic):
+            return NotImplemented
+        return _order(self) >= _order(other)
+
     def __str__(self) -> str:
         """One line for people; characters that could split or garble it are escaped
         (:func:`printable`), so a path shows the same here and inside a message."""

@@ -640,3 +640,26 @@ def test_shown_value_never_fails(value: object, said: str) -> None:
     """A caller's int of more digits than str() takes (4300) raised ValueError from the
     repr that built the message about it; a class whose __repr__ raises, that."""
     assert shown_value(value) == said
+
+
+def test_diagnostics_sort_as_validate_orders_them() -> None:
+    """sorted(exc.diagnostics) raised TypeError ('<' not supported between instances of
+    'int' and 'NoneType'): a Diagnostic is a tuple whose line and column may be None,
+    and read() gives such a mix for one file. Diagnostics are ordered as validate orders
+    them (in_order: path, line, column, no line first, then code), and are still equal,
+    hashed and pickled as the tuples they are."""
+    import pickle
+
+    from converter import diagnostics
+
+    found = [Diagnostic("b.md", 3, 1, "title", "empty-text", "x"),
+             Diagnostic("a.md", 2, None, "", "bad-yaml", "y"),
+             Diagnostic("b.md", None, None, "", "bad-file-name", "z"),
+             Diagnostic("a.md", 2, 5, "latin", "wrong-type", "w"),
+             Diagnostic("a.md", 2, 5, "latin", "bad-yaml", "v")]
+    assert sorted(found) == list(diagnostics.in_order(found)) == [
+        found[1], found[4], found[3], found[2], found[0]]
+    assert found[2] < found[0] <= found[0] and found[0] > found[2] >= found[2]
+    copy = Diagnostic(*found[0])
+    assert copy == found[0] == tuple(found[0]) and hash(copy) == hash(tuple(found[0]))
+    assert pickle.loads(pickle.dumps(found)) == found
