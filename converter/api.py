@@ -190,6 +190,7 @@ def write(muscles: Iterable[Muscle], path: str | os.PathLike[str], format: str |
     from .atomic import is_special, left_early, output_is_stdout, output_name, reader_left
     from .bodymap import map_size
     from .diagnostics import Diagnostic, MuscleError
+    from .discovery import not_loaded_ending
     from .lint import diagram_size
     from .made_folders import undone_on_failure
     from .plugin_output import reported_as, summary_as, writer_output
@@ -232,7 +233,8 @@ def write(muscles: Iterable[Muscle], path: str | os.PathLike[str], format: str |
             spelling().option("to") if given else named, None, None, "", "unknown-format",
             f"the {fmt.name} format has no writer" if fmt else
             f"is a {read.name} file, a format muscle-convert reads but cannot write; pass "
-            "format=" if read else "cannot tell the format from the name; pass format=",
+            "format=" if read else "cannot tell the format from the name; "
+            + (not_loaded_ending(path, "write") or "pass format="),
             stream=stream and not given))
     takes = {o.name for o in fmt.options} | {"default_lang"}
     unknown = sorted(set(options) - takes)

@@ -235,15 +235,25 @@ class Inputs(Sequence[Input]):
 
 
 
+def not_loaded_ending(path: Path, doing: str) -> str | None:
+    """That the format named as ``path``'s ending is (``.broken``, the broken format),
+    which may ``doing`` (read, write) it, could not be loaded; None when no such format
+    failed to load."""
+    ending = path.suffix.lower().removeprefix(".")
+    if ending and ending in set(format_names()) - {f.name for f in all_formats()}:
+        return (f"the {ending} format, which may {doing} it, could not be loaded (see its "
+                "warning)")
+    return None
+
+
 def _naming_a_format(path: Path) -> str:
     """How the file ``path``, whose name tells no format, is told to name one (``use
     --from``, ``use format=``), or, for ``fmt``, which takes none, what it rewrites; or,
     when a format named as its ending is (``.yaml``, the yaml format) could not be
     loaded, that it could not (naming it fails as well)."""
-    ending = path.suffix.lower().removeprefix(".")
-    if ending and ending in set(format_names()) - {f.name for f in all_formats()}:
-        return (f"the {ending} format, which may read it, could not be loaded (see its "
-                "warning)")
+    unloaded = not_loaded_ending(path, "read")
+    if unloaded is not None:
+        return unloaded
     named = spelling()
     return f"use {named.asked('from')}" if named.names_formats else _only_formatted()
 

@@ -2018,6 +2018,26 @@ def test_a_file_of_a_plugin_that_does_not_load_is_told_so(broken_plugin,
             "[unknown-format]"]
 
 
+def test_writing_to_the_ending_of_a_plugin_that_does_not_load_says_so(
+        broken_plugin, tmp_path: Path, sample_muscles) -> None:
+    """write(muscles, "m.broken") said "cannot tell the format from the name; pass
+    format=" (which then failed as well), where read("m.broken") says the broken format
+    could not be loaded; write() says so now. Another ending is still told format=."""
+    import converter
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for name, hint in (("m.broken", "the broken format, which may write it, could not be "
+                        "loaded (see its warning)"), ("m.other", "pass format=")):
+        with warnings.catch_warnings(), pytest.raises(converter.MuscleError) as caught:
+            warnings.simplefilter("ignore")  # (the broken format's, said once)
+            converter.write(sample_muscles, out / name)
+        assert [str(d) for d in caught.value.diagnostics] == [
+            f"{out / name}: error: cannot tell the format from the name; {hint} "
+            "[unknown-format]"]
+    assert list(out.iterdir()) == []
+
+
 @pytest.fixture
 def reader_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A third party's format that reads (one slug per line) and cannot write."""
