@@ -444,12 +444,36 @@ def misshapen(muscle: Muscle) -> str | None:
     for i, exercise in enumerate(muscle.exercises):
         if not isinstance(exercise, str):
             return f"exercises[{i}] is {type(exercise).__name__}, not str"
+    unfrozen = _unfrozen(muscle.extra, "extra")
+    if unfrozen is not None:
+        return unfrozen
     for i, region in enumerate(muscle.regions):
         if not (isinstance(region, Region) and isinstance(region.points, tuple) and all(
                 isinstance(point, tuple) and len(point) == 2 and all(
                     isinstance(v, int | Decimal) and not isinstance(v, bool) for v in point)
                 for point in region.points)):
             return f"regions[{i}] is not a Region of (x, y) points of int or Decimal"
+    return None
+
+
+def _unfrozen(value: Any, where: str) -> str | None:
+    """Where in ``value`` (named ``where``: ``extra``) a list, a dict (a mapping not a
+    :class:`FrozenMap`) or a set is, which a muscle cannot be hashed with nor read back
+    as (a list reads back as a tuple), said as :func:`misshapen` says it; else None."""
+    if isinstance(value, FrozenMap):
+        for key, item in value.items():
+            found = _unfrozen(item, f"{where}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            found = _unfrozen(item, f"{where}[{i}]")
+            if found is not None:
+                return found
+    elif isinstance(value, list | Mapping | set | bytearray):
+        frozen = "FrozenMap" if isinstance(value, Mapping) else "tuple"
+        return (f"{where} is {type(value).__name__}, not {frozen} (converter.model.freeze "
+                "makes one)")
     return None
 
 
