@@ -766,9 +766,11 @@ def _walk(directory: str, endings: tuple[str, ...], format_of: Callable[[str], F
     package's ``datapackage.json``, a map's ``map.svg``) is one input of that format,
     not searched; any other folder holding muscle-convert's marker file is its output,
     not searched either, and is noted in ``found.skipped``. A file (or unit) that its
-    format says is not its own (:meth:`Format.is_own`: an icon among maps) is left out,
-    it and its format added to ``foreign``; one a third party's ``is_own`` fails on is
-    left out, its ``reader-failed`` error in ``problems``. A file of those endings or a folder that
+    format says is not its own (:meth:`Format.own_names`, asked once per folder, or
+    :meth:`Format.is_own` of each file: an icon among maps) is left out, it and its
+    format added to ``foreign``; one a third party's ``is_own`` (or a folder's files
+    its ``own_names``) fails on is left out, its ``reader-failed`` error in
+    ``problems``. A file of those endings or a folder that
     ``exclude`` matches (by its path ``below`` the source folder, the walk's first
     ``directory``) is left out unread, a folder not searched, and its path added to
     ``left_out``. One ``scandir`` per folder and one ``stat`` per file
@@ -872,42 +874,87 @@ def _add(search: _Search, prefix: str, files: list[str], units: set[str]) -> Non
     """Stat the ``files`` of the folder ``prefix`` and add them to the inputs found (a
     unit's folder as it is), emptying ``files``. Each file is stat-ed by its name in
     the folder, opened once (no lookup of the folder's path per file); each format is
-    asked once whether it tells its files from others (:attr:`Format.sorts_found`)."""
+    asked once whether it tells its files from others (:attr:`Format.sorts_found`), and
+    one that does which of them are its own (:func:`_owned`)."""
     unit, format_of = search.unit, search.format_of
     kept, sizes, mtimes, ctimes, formats = [], [], [], [], []
     sorting: dict[Format, bool] = {}
     with _opened(prefix) as folder:
         for name in files:
             if name in units:  # (stamped with its files when read: Inputs.stamped)
-                if not _own(unit, prefix + name, search):
+                fmt = unit
+                st = None
+            else:
+                try:
+                    st = os.stat(name, dir_fd=folder) if folder is not None \
+                        else os.stat(prefix + name)
+                except FileNotFoundError:  # deleted since the listing: not an input
                     continue
-                kept.append(name)
+                except OSError as exc:  # in a folder that can be listed but not searched
+                    search.problems.append(unreadable(prefix + name, exc))
+                    continue
+                fmt = format_of(name)
+            if fmt not in sorting:
+                sorting[fmt] = fmt.sorts_found
+            kept.append(name)
+            formats.append(fmt)
+            if st is None:
                 sizes.append(-1)
                 mtimes.append(0)
                 ctimes.append(0)
-                formats.append(unit)
-                continue
-            try:
-                st = os.stat(name, dir_fd=folder) if folder is not None \
-                    else os.stat(prefix + name)
-            except FileNotFoundError:  # deleted since the listing: not an input
-                continue
-            except OSError as exc:  # in a folder that can be listed but not searched
-                search.problems.append(unreadable(prefix + name, exc))
-                continue
-            fmt = format_of(name)
-            sorts = sorting.get(fmt)
-            if sorts is None:
-                sorts = sorting[fmt] = fmt.sorts_found
-            if sorts and not _own(fmt, prefix + name, search):
-                continue
-            kept.append(name)
-            sizes.append(st.st_size)
-            mtimes.append(st.st_mtime_ns)
-            ctimes.append(change_stamp(st))
-            formats.append(fmt)
-    search.found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
+            else:
+                sizes.append(st.st_size)
+                mtimes.append(st.st_mtime_ns)
+                ctimes.append(change_stamp(st))
     files.clear()
+    if any(sorting.values()):
+        taken = _owned(search, prefix, kept, formats, sorting)
+        if taken is not None:
+            kept, formats, sizes, mtimes, ctimes = (
+                list(itertools.compress(values, taken))
+                for values in (kept, formats, sizes, mtimes, ctimes))
+    search.found.add_files(prefix, kept, formats, sizes, mtimes, ctimes)
+
+
+def _owned(search: _Search, prefix: str, names: list[str], formats: list[Format],
+           sorting: Mapping[Format, bool]) -> list[bool] | None:
+    """Of each file (or unit) ``names`` of the folder ``prefix``, read by ``formats``,
+    whether its format takes it for its own (None: all are taken). A format that
+    :attr:`~Format.sorts_found` (as ``sorting`` says) is asked once for its files of the
+    folder (:meth:`Format.own_names`), or, when it tells none at once, of each
+    (:func:`_own`), in order; a file not taken is added to the search's ``foreign``.
+    A third party's ``own_names`` that fails (raises, or gives no list of a bool per
+    name) is the folder's ``reader-failed`` error among the search's ``problems``, its
+    files of that format left out."""
+    told: dict[Format, Iterator[bool] | None] = {}
+    for fmt, sorts in sorting.items():
+        if not sorts:
+            continue
+        own = names if len(sorting) == 1 else [
+            name for name, of in zip(names, formats, strict=True) if of is fmt]
+        try:
+            verdicts = fmt.own_names(prefix, own)
+        except MuscleError as exc:  # (its guard's, naming the format, the hook, the folder)
+            search.problems.extend(exc.diagnostics)
+            verdicts = [None] * len(own)  # (left out, not said to be another's)
+        if verdicts is not None and len(sorting) == 1 and all(verdicts):
+            return None  # (the usual case: a folder of one format's own files)
+        told[fmt] = None if verdicts is None else iter(verdicts)
+    taken = []
+    for name, fmt in zip(names, formats, strict=True):
+        verdicts = told.get(fmt, _ALL_TAKEN)
+        if verdicts is None:
+            taken.append(_own(fmt, prefix + name, search))
+            continue
+        verdict = next(verdicts)
+        if verdict is False:
+            search.foreign.append((prefix + name, fmt))
+        taken.append(bool(verdict))
+    return taken
+
+
+#: The verdicts of a format that takes each of its files (one that sorts none).
+_ALL_TAKEN = itertools.repeat(True)
 
 
 @contextlib.contextmanager

@@ -162,11 +162,22 @@ class Format:
         is known of folders for that search alone)."""
         return True
 
+    def own_names(self, folder: str, names: Sequence[str]) -> list[bool] | None:
+        """Of each of the files ``names`` a search of a folder found in ``folder`` (as
+        the search names it: ``""`` for the working folder, else ending in a separator,
+        so ``folder + name`` is a file's path), whether it is this format's, as
+        :meth:`is_own` tells of one, told at once for the folder's files; None (the
+        default): the search asks :meth:`is_own` of each. Asked once per folder (and
+        batch of its files), so a format whose rules are a folder's costs a search next
+        to nothing per file."""
+        return None
+
     @property
     def sorts_found(self) -> bool:
-        """Whether this format tells its files from others of its ending (:meth:`is_own`);
-        a search stats each file of the others, and reads none."""
-        return type(self).is_own is not Format.is_own
+        """Whether this format tells its files from others of its ending (:meth:`is_own`
+        or :meth:`own_names`); a search stats each file of the others, and reads none."""
+        cls = type(self)
+        return cls.is_own is not Format.is_own or cls.own_names is not Format.own_names
 
     def companions(self, path: Path) -> list[Path]:
         """Other files the reader reads for ``path`` (a data package's tables, a

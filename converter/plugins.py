@@ -112,6 +112,22 @@ def _are_paths(value: Any) -> bool:
                                                    for p in value)
 
 
+def _are_verdicts(value: Any) -> bool:
+    """Whether ``value`` is None or a list of bools."""
+    return value is None or (isinstance(value, list)
+                             and all(isinstance(v, bool) for v in value))
+
+
+def _one_per_name(fmt: Format, verdicts: list[bool] | None, args: Sequence[Any]
+                  ) -> list[bool] | None:
+    """The verdicts :meth:`Format.own_names` gave of the names ``args[1]``: one for each
+    (a failure of the hook otherwise)."""
+    if verdicts is not None and len(verdicts) != len(args[1]):
+        raise hook_failed(fmt, "own_names", HOOKS["own_names"], args,
+                          f"returned {len(verdicts)} bools for {len(args[1])} names")
+    return verdicts
+
+
 def _is_file(value: Any) -> bool:
     """Whether ``value`` is None or a path."""
     return value is None or isinstance(value, str | os.PathLike)
@@ -146,6 +162,8 @@ HOOKS: dict[str, Hook] = {
     "check_options": Hook("writer-failed", "--to", _anything, ""),
     "writes_directory": Hook("writer-failed", "--to", _is_bool, "a bool"),
     "is_own": Hook("reader-failed", 0, _is_bool, "a bool"),
+    "own_names": Hook("reader-failed", 0, _are_verdicts, "a list of bools or None",
+                      _one_per_name),
     "companions": Hook("reader-failed", 0, _are_paths, "a list of paths"),
     "locate": Hook("reader-failed", 0, _is_position, "a (line, column) of ints or None"),
     "locate_key": Hook("reader-failed", 0, _is_position,
@@ -252,8 +270,8 @@ def _where(hook: Hook, args: Sequence[Any]) -> str:
     """Where ``hook``'s failure is: its argument that is a path, a name, or an option
     (``--to``) as the caller names it (:func:`~converter.registry.spelling`: ``format``
     from the Python API)."""
-    if not isinstance(hook.where, str):
-        return str(args[hook.where]) if hook.where < len(args) else "format"
+    if not isinstance(hook.where, str):  # (an empty path, own_names's, is the working folder)
+        return (str(args[hook.where]) or os.curdir) if hook.where < len(args) else "format"
     if hook.where.startswith("--"):
         return spelling().option(hook.where.removeprefix("--"))
     return hook.where

@@ -657,3 +657,63 @@ def test_the_hint_of_a_link_to_a_big_folder_stops_at_its_bounds(
         f"{start} (content/big is a link to a folder, which a search does not follow: "
         "name it to read it) [no-inputs]"]
     assert len(listed) <= len(os.listdir(big))
+
+
+class _Told(converter.registry.Format):
+    """A format of one muscle per ``.told`` file that tells which of a folder's files
+    are its own at once (an ``icon`` is not), noting what it is asked; ``fails``: it
+    raises for a folder holding ``boom.told``."""
+
+    name, extensions, one_muscle_per_file = "told", (".told",), True
+
+    def __init__(self, fails: bool = False) -> None:
+        self.asked: list[tuple[str, list[str]]] = []
+        self.fails = fails
+
+    def own_names(self, folder: str, names: Any) -> list[bool]:
+        self.asked.append((folder, list(names)))
+        if self.fails and "boom.told" in names:
+            raise RuntimeError("boom")
+        return [not name.startswith("icon") for name in names]
+
+    def read(self, path: Path, ctx: Any) -> Iterator[Any]:
+        yield from ()
+
+
+def test_a_format_is_asked_once_per_folder_which_of_its_files_are_its_own(
+        tmp_path: Path) -> None:
+    """A search asks a format that tells its files apart once per folder, given the
+    folder as its files' paths start and their names (not a Path per file, is_own
+    not asked): those it does not take are left out, noted as foreign. A third party's
+    own_names that fails is the folder's reader-failed error, its files left out."""
+    from converter import plugins
+
+    for name in ("b.told", "icon.told", "c.told", "sub/d.told", "sub/icon-2.told",
+                 "zbad/boom.told", "zbad/e.told"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    fmt = _Told()
+    found, problems, foreign = Inputs(), [], []
+    discovery._walk(str(tmp_path), (".told",), lambda _: fmt, found, problems,
+                    foreign=foreign)
+    top = f"{tmp_path}{os.sep}"
+    assert fmt.asked == [(top, ["b.told", "c.told", "icon.told"]),
+                         (f"{top}sub{os.sep}", ["d.told", "icon-2.told"]),
+                         (f"{top}zbad{os.sep}", ["boom.told", "e.told"])]
+    assert [i.path for i in found] == [f"{top}b.told", f"{top}c.told",
+                                       f"{top}sub{os.sep}d.told",
+                                       f"{top}zbad{os.sep}boom.told",
+                                       f"{top}zbad{os.sep}e.told"]
+    assert foreign == [(f"{top}icon.told", fmt), (f"{top}sub{os.sep}icon-2.told", fmt)]
+    assert [str(d) for d in problems] == []  # (the project's own: not guarded)
+    guarded = plugins.guarded(_Told(fails=True))
+    found, problems, foreign = Inputs(), [], []
+    discovery._walk(str(tmp_path), (".told",), lambda _: guarded, found, problems,
+                    foreign=foreign)
+    assert [str(d) for d in problems] == [
+        f"{top}zbad{os.sep}: error: the told reader's own_names() failed: RuntimeError: "
+        "boom [reader-failed]"]
+    assert [i.path for i in found] == [f"{top}b.told", f"{top}c.told",
+                                       f"{top}sub{os.sep}d.told"]
+    assert [path for path, _ in foreign] == [f"{top}icon.told",
+                                            f"{top}sub{os.sep}icon-2.told"]

@@ -111,3 +111,28 @@ def test_the_search_asking_is_own_is_known_while_it_runs_with_a_memo_of_its_own(
     assert formatbase.current_search() is None
     with formatbase.searching("site") as second:
         assert second.memo == {}
+
+
+def test_a_format_tells_a_folders_files_at_once_only_when_it_says_so() -> None:
+    """own_names gives None by default (the search asks is_own of each file, a third
+    party's guarded hook per file); a format that overrides either tells its files
+    apart (sorts_found)."""
+    class Plain(formatbase.Format):
+        name = "plain"
+
+    class PerFile(formatbase.Format):
+        name = "per-file"
+
+        def is_own(self, path: Path) -> bool:
+            return path.name != "icon.x"
+
+    class AtOnce(formatbase.Format):
+        name = "at-once"
+
+        def own_names(self, folder: str, names: object) -> list[bool]:
+            return [True]
+
+    assert Plain().own_names("site/", ["a.x"]) is None
+    assert PerFile().own_names("", ["icon.x"]) is None
+    assert [Plain().sorts_found, PerFile().sorts_found, AtOnce().sorts_found] == [
+        False, True, True]

@@ -96,6 +96,42 @@ def test_a_guarded_hook_that_raises_or_returns_amiss_is_the_formats_error() -> N
     assert "is_own" in vars(fmt) and "companions" not in vars(fmt)  # (not overridden)
 
 
+def test_a_guarded_own_names_gives_a_bool_for_each_name_or_none() -> None:
+    """A plugin's own_names (which of a folder's files are its own, at once) is guarded
+    as is_own is: what it raises, or gives that is no list of a bool per name (nor
+    None), is a reader-failed error at the folder (the working folder's as .)."""
+    class Naming(Format):
+        name, extensions = "naming", (".own",)
+
+        def own_names(self, folder: str, names: Any) -> Any:
+            if folder in ("boom/", ""):
+                raise RuntimeError("boom")
+            if folder == "odd/":
+                return "yes"
+            if folder == "few/":
+                return [True]
+            return None if folder == "none/" else [n != "icon.own" for n in names]
+
+    fmt = plugins.guarded(Naming())
+    assert fmt.own_names("site/", ["a.own", "icon.own"]) == [True, False]
+    assert fmt.own_names("none/", ["a.own"]) is None
+    for folder, said in (
+            ("boom/", "boom/: error: the naming reader's own_names() failed: "
+                      "RuntimeError: boom [reader-failed]"),
+            ("odd/", "odd/: error: the naming reader's own_names() returned str, not a "
+                     "list of bools or None [reader-failed]"),
+            ("few/", "few/: error: the naming reader's own_names() returned 1 bools for "
+                     "2 names [reader-failed]")):
+        with pytest.raises(MuscleError) as raised:
+            fmt.own_names(folder, ["a.own", "b.own"])
+        assert [str(d) for d in raised.value.diagnostics] == [said]
+    with pytest.raises(MuscleError) as here:
+        fmt.own_names("", ["a.own"])
+    assert str(here.value.diagnostics[0]) == (
+        ".: error: the naming reader's own_names() failed: RuntimeError: boom "
+        "[reader-failed]")
+
+
 def test_a_guarded_hook_calling_sys_exit_is_the_formats_error_and_ctrl_c_goes_through(
         tmp_path: Path) -> None:
     """A plugin's hook (is_own(), companions() of the output) or attribute that called

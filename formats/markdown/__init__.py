@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import codecs
 import importlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,13 @@ class MarkdownFormat(Format):
         from .sites import is_muscle_file
 
         return is_muscle_file(path)
+
+    def own_names(self, folder: str, names: Sequence[str]) -> list[bool]:
+        """Which of a folder's files its search found are muscles' pages, told at once
+        (:mod:`.sites`: the folder's rules worked out once, then a look at each name)."""
+        from .sites import muscle_names
+
+        return muscle_names(folder, names)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         from .reading import read_path

@@ -21,19 +21,21 @@
 The rules of a site's root hold from the folder searched down: a search of a site's
 ``content/`` or ``_muscles/`` sees no root above it. Each folder from the search's start
 down to a file's is listed once per search, and what the rules make of its files worked
-out once (both kept in the search's memo): no file's content is read, and a file costs
-a look-up.
+out once (both kept in the search's memo): no file's content is read, and the format
+is asked once per folder (:func:`muscle_names`), a file then costing a look at how its
+name starts.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from converter.formatbase import current_search
-from converter.slug import bundle_language
+from converter.slug import BUNDLE_PAGE, bundle_language
 
 #: The endings of the format's files (as its ``extensions``, which this module, imported
 #: by the package, cannot import back).
@@ -81,20 +83,37 @@ _NONE, _PAGE, _ALL = 0, 1, 2
 def is_muscle_file(path: Path) -> bool:
     """Whether the file ``path`` a search found is one a site generator takes for a page
     of its own (a muscle's): not a section's list page, a page bundle's resource, nor a
-    site's file out of its pages (see the module's rules). The rules are worked out
-    once per folder and search: a file then costs a look-up."""
-    name = path.name
-    if _section(name):
-        return False
+    site's file out of its pages (see the module's rules)."""
+    text = str(path)
+    name = os.path.basename(text)
+    return muscle_names(text[:len(text) - len(name)], [name])[0]
+
+
+def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
+    """Of each of the files ``names`` a search found in ``folder`` (``""``: the working
+    folder, else ending in a separator), whether it is one a site generator takes for
+    a page of its own, as :func:`is_muscle_file` tells of one. What the rules make of
+    the folder's files is worked out once per folder and search; then each name costs
+    a look at how it starts (a section page's ``_``, a bundle page's ``index``)."""
+    if not names:
+        return []
     search = current_search()
     memo: dict[Any, Any] = {} if search is None else search.memo
-    text = str(path)
-    key = (__name__, "takes", os.path.dirname(text))
+    key = (__name__, "takes", folder)
     takes = memo.get(key)
     if takes is None:
-        takes = memo[key] = _takes(_chain(text, None if search is None else search.root),
-                                   memo)
-    return takes == _ALL or (takes == _PAGE and _bundle(name))
+        takes = memo[key] = _takes(_chain(folder + names[0],
+                                          None if search is None else search.root), memo)
+    if takes == _NONE:
+        return [False] * len(names)
+    if takes == _PAGE:  # (a bundle's page, index..., is no section page, _index...)
+        return [name.startswith(BUNDLE_PAGE) and _bundle(name) for name in names]
+    taken = [True] * len(names)
+    if any(map(str.startswith, names, itertools.repeat("_"))):
+        for index, name in enumerate(names):
+            if _section(name):
+                taken[index] = False
+    return taken
 
 
 def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any]) -> int:
@@ -145,10 +164,20 @@ def _facts(folder: str, memo: dict[Any, Any]) -> _Folder:
             names = os.listdir(folder)
         except OSError:
             names = []
-        lower = {n.lower() for n in names}
+        # (the names as one text, looked for in it: a folder of 20,000 files makes no
+        # object per name but its listing's)
+        text = "\0" + "\0".join(names) + "\0"
+        lower = text.lower()
         facts = memo[key] = _Folder(
-            bundle=any(map(_bundle, names)),
-            hugo=bool(lower & _HUGO_CONFIGS) or (bool(lower & _HUGO_OLD_CONFIGS)
-                                                 and _HUGO_CONTENT in names),
-            jekyll=bool(lower & _JEKYLL_CONFIGS))
+            bundle=f"\0{BUNDLE_PAGE}" in text and any(
+                _bundle(name) for name in names if name.startswith(BUNDLE_PAGE)),
+            hugo=_holds(lower, _HUGO_CONFIGS) or (_holds(lower, _HUGO_OLD_CONFIGS)
+                                                  and f"\0{_HUGO_CONTENT}\0" in text),
+            jekyll=_holds(lower, _JEKYLL_CONFIGS))
     return facts
+
+
+def _holds(text: str, names: frozenset[str]) -> bool:
+    """Whether the names ``text`` holds (each between two NULs) include one of
+    ``names``."""
+    return any(f"\0{name}\0" in text for name in names)

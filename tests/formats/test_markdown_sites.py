@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -224,3 +225,42 @@ def test_at_a_jekyll_root_only_its_collections_hold_muscles(tmp_path: Path) -> N
             "muscles/index/index.html"} <= built  # (the home page: a page, no muscle)
     assert slugs(site) == ["muscles", "soleus"]  # (_muscles/index.md: its folder's)
     assert slugs(site / "about") == ["team"]  # (searched itself: read)
+
+
+def test_a_search_asks_the_rules_once_per_folder_not_per_file(
+        tmp_path: Path, monkeypatch) -> None:
+    """A folder's search asked the format's is_own of each file (a Path, its name's
+    checks and a look-up per file: a replayed run of 2,000 files took a fifth longer to
+    find them); it now asks which of a folder's files are muscles once per folder
+    (own_names), each name then checked by how it starts: the same files left out."""
+    from converter.discovery import discover
+    from formats.markdown import MarkdownFormat
+
+    def per_file(self, path: Path) -> bool:
+        raise AssertionError(f"is_own asked of {path}")
+
+    asked: list[tuple[str, int]] = []
+    told = MarkdownFormat.own_names
+
+    def counted(self, folder: str, names) -> list[bool]:
+        asked.append((folder, len(names)))
+        return told(self, folder, names)
+
+    monkeypatch.setattr(MarkdownFormat, "is_own", per_file)
+    monkeypatch.setattr(MarkdownFormat, "own_names", counted)
+    for n in range(30):
+        page(tmp_path / "muscles" / f"m-{n:02}.md")
+    page(tmp_path / "muscles" / "_index.md", "Muscles")
+    page(tmp_path / "muscles" / "_index.da.md", "Muskler")
+    page(tmp_path / "soleus" / "index.md")
+    page(tmp_path / "soleus" / "credits.md")
+    inputs, problems = discover([tmp_path])
+    assert problems == []
+    top = f"{tmp_path}{os.sep}"
+    assert asked == [(f"{top}muscles{os.sep}", 32), (f"{top}soleus{os.sep}", 2)]
+    assert [i.path for i in inputs] == [
+        *(f"{top}muscles{os.sep}m-{n:02}.md" for n in range(30)),
+        f"{top}soleus{os.sep}index.md"]
+    assert sorted(inputs.passed_over) == [f"{top}muscles{os.sep}_index.da.md",
+                                          f"{top}muscles{os.sep}_index.md",
+                                          f"{top}soleus{os.sep}credits.md"]
