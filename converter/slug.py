@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .languages import is_text_language
 from .model import is_language_code
 
 if TYPE_CHECKING:
@@ -333,18 +334,23 @@ def bundle_language(name: str, endings: tuple[str, ...]) -> str | None:
 
 
 def name_language(path: str | Path, endings: tuple[str, ...]) -> str | None:
-    """The language a file's name gives the page it holds, as a translation is named by
-    its language before the ending (``da`` of ``soleus.da.md``, ``pt-br`` of
+    """The language a file's name gives the texts of the page it holds, as a translation
+    is named by its language before the ending (``da`` of ``soleus.da.md``, ``pt-br`` of
     ``soleus/index.pt-br.md``, ``da`` of a section's ``_index.da.md``): the last part of
-    its stem (:func:`stem_text`) after a ``.``, when that is a language code and a name
-    comes before it, as its slug has it (``soleus-da``); None for a name that gives none
-    (``soleus.md``, ``index.md``, ``.da.md``)."""
+    its stem (:func:`stem_text`) after a ``.``, when a name comes before it and it is a
+    language code by the slug's rule (``soleus-da``) that names a real language
+    (:func:`converter.languages.is_text_language`: ISO 639-1 and BCP 47 subtags); None
+    for a name that gives none (``soleus.md``, ``index.md``, ``.da.md``, and
+    ``soleus.old.md`` or ``m.bak.md``, whose slugs are ``soleus-old`` and ``m-bak``)."""
     name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
     bundled = bundle_language(name, endings)
     if bundled is not None:
-        return bundled[1:] or None
-    before, _, language = stem_text(path).rpartition(".")
-    return language if before and is_language_code(language) else None
+        language = bundled[1:]
+    else:
+        before, _, language = stem_text(path).rpartition(".")
+        if not (before and is_language_code(language)):
+            return None
+    return language if language and is_text_language(language) else None
 
 
 class FolderName(str):

@@ -27,6 +27,7 @@ from converter.slug import (
     device_name,
     gone_up,
     name_language,
+    slug_hint,
     slugify,
 )
 
@@ -414,11 +415,38 @@ def test_a_bundles_page_is_index_or_its_translation(name: str, language: str | N
     ("soleus.da.md", "da"), ("a/soleus.pt-BR.markdown", "pt-BR"), ("soleus/index.da.md", "da"),
     ("soleus/index.pt-br.Md", "pt-br"), ("_index.da.md", "da"), ("Soleus.DA.md", None),
     ("soleus.md", None), ("soleus/index.md", None), ("da/soleus.md", None), (".da.md", None),
-    ("soleus.notes.md", None), ("soleus.v2.md", None), ("soleus..md", None)])
+    ("soleus.notes.md", None), ("soleus.v2.md", None), ("soleus..md", None),
+    ("soleus.zh-hans.md", "zh-hans"), ("soleus.sr-Latn.md", "sr-Latn"),
+    ("soleus.es-419.md", "es-419"), ("soleus/index.zh-Hant-TW.md", "zh-Hant-TW"),
+    ("soleus.old.md", None), ("m.bak.md", None), ("gastro.fig.md", None),
+    ("soleus.xx.md", None), ("soleus/index.old.md", None), ("_index.bak.md", None),
+    ("soleus.en-us-gb.md", None), ("soleus.sr-latn-cyrl.md", None)])
 def test_a_translation_s_name_gives_its_language(path: str, language: str | None) -> None:
     """The language of the plain texts of a file named as a translation: the language
-    code before its ending, as its slug has it (``soleus.da.md``: ``soleus-da``)."""
+    code before its ending, as its slug has it (``soleus.da.md``: ``soleus-da``), when it
+    is a real language's, ISO 639-1 and BCP 47 subtags: ``old`` of ``soleus.old.md``,
+    ``bak`` of a backup ``m.bak.md`` were taken for languages, and fmt relabelled the
+    file's texts ``origin: {bak: ...}``."""
     assert name_language(path, (".md", ".markdown")) == language
+
+
+def test_a_name_of_no_real_language_keeps_the_slug_its_code_shape_gives(
+        tmp_path: Path) -> None:
+    """The slug's rule takes any language code's shape, as before, so no slug moves:
+    ``soleus/index.old.md`` is a bundle's page (``soleus-old``), ``σόλεος.bak.md`` the
+    ``bad-slug`` of ``σόλεος``, and a leaf's backup ``soleus.bak.md`` is ``soleus-bak``
+    as its stem gives it; their texts are in the run's ``--default-lang``."""
+    assert slug_hint("soleus/index.old.md", (".md",)) == "soleus.old"
+    assert slug_hint("σόλεος.bak.md", (".md",)) == "σόλεος"
+    names = {"soleus/index.old.md": "soleus-old", "soleus.bak.md": "soleus-bak",
+             "gastro.fig.md": "gastro-fig"}
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"---\ntitle: {name}\norigin: Bag.\n---\n",
+                                     encoding="utf-8")
+    read = converter.read(tmp_path, default_lang="da")
+    assert {m.title: (m.slug, dict(m.origin)) for m in read} == {
+        name: (slug, {"da": "Bag."}) for name, slug in names.items()}
 
 
 @pytest.mark.parametrize("name, language", [

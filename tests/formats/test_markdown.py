@@ -111,6 +111,38 @@ def test_a_translation_s_plain_texts_are_in_the_language_its_name_gives(
             "function:\n  - short: Bøjer foden.\n---\n")
 
 
+def test_a_name_of_no_real_language_keeps_its_plain_texts_in_the_default_language(
+        tmp_path: Path) -> None:
+    """Any two or three letters before the ending were a language: fmt relabelled a
+    backup ``m.bak.md``'s ``origin: The back ...`` as ``origin: {bak: ...}`` for good
+    (``soleus.old.md``, ``gastro.fig.md`` likewise), and validate warned every other
+    file of missing ``bak``, ``old`` and ``fig`` texts. Only a real language's code is
+    one (ISO 639-1 and BCP 47 subtags); the others' texts are the run's
+    ``--default-lang``'s, as a name's that gives none, and fmt labels them so."""
+    src = tmp_path / "src"
+    src.mkdir()
+    names = ["m.bak.md", "soleus.old.md", "gastro.fig.md", "plantaris.md"]
+    for at, name in enumerate(names):
+        (src / name).write_text(TRANSLATED_TEXT.replace("Soleus", f"M{at}").replace(
+            "Bagsiden", f"Bagsiden {at}"), encoding="utf-8")
+    formatted = _fmt_cli(str(src), "--default-lang", "da")
+    assert formatted.exit_code == 0, formatted.output
+    assert {name: (src / name).read_text("utf-8") for name in names} == {
+        name: f"---\ntitle: M{at}\norigin:\n  da: Bagsiden {at} af skinnebenet.\n"
+              "function:\n  - short: Bøjer foden.\n---\n" for at, name in enumerate(names)}
+    assert _fmt_cli("--check", str(src), "--default-lang", "da").exit_code == 0
+    checked = CliRunner().invoke(cli, ["validate", str(src), "--format", "json",
+                                       "--default-lang", "da"])
+    assert (checked.exit_code, json.loads(checked.stdout)) == (0, [])
+    out = tmp_path / "m.json"
+    result = CliRunner().invoke(cli, ["convert", str(src), "--to", "json", "-o", str(out),
+                                      "-q", "--default-lang", "da"])
+    assert result.exit_code == 0, result.output
+    assert {m["slug"]: list(m["origin"]) for m in json.loads(out.read_text("utf-8"))[
+        "muscles"]} == {"m-bak": ["da"], "soleus-old": ["da"], "gastro-fig": ["da"],
+                        "plantaris": ["da"]}
+
+
 def test_a_file_renamed_into_a_translation_is_read_anew_with_its_language(
         tmp_path: Path) -> None:
     """The language is the name's, part of a file's identity to the cache: a file
