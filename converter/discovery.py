@@ -104,6 +104,9 @@ class Inputs(Sequence[Input]):
         #: Files below a source that a search found by their ending but left out unread,
         #: as their format says they are not its own (:meth:`Format.is_own`).
         self.passed_over: list[str] = []
+        #: The files named as sources themselves, as their paths are given: ``--exclude``
+        #: does not leave them out (but with ``--force-exclude``).
+        self.named: set[str] = set()
 
     def add(self, path: str, fmt: Format, file_stamp: Stamp | None = None) -> None:
         """Add one input at the end."""
@@ -391,9 +394,12 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
                 f"is a {written.name} file, a format muscle-convert writes but cannot read"
                 if written is not None and not written.can_read else
                 "cannot tell the format from the name; " + _naming_a_format(path)))
-        elif named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
-                        else str(path)):  # (a folder read as a unit is its marker file)
-            inputs.add(str(path), fmt)
+        else:
+            if not is_dir:
+                inputs.named.add(str(path))
+            if named.file(str(path / fmt.directory_marker) if is_dir and fmt.directory_marker
+                          else str(path)):  # (a folder read as a unit is its marker file)
+                inputs.add(str(path), fmt)
     inputs.skipped = [f for f in inputs.skipped if not named.searched(f)]
     inputs.passed_over = [f for f in inputs.passed_over if named.left_out(f)]
     if relative:  # (a search from a folder deleted under it finds nothing there)

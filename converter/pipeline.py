@@ -823,8 +823,10 @@ class Reader:
             return ()
         from .translations import translated
 
+        named = self.inputs.named
         return translated(path, source.path, self.locate.extensions(path),
-                          self.locate.extensions(source.path), self.default_lang)
+                          self.locate.extensions(source.path), self.default_lang,
+                          named=path in named or source.path in named)
 
     def _twins(self, path: str, first: str) -> list[str]:
         """The inputs other than ``first`` whose paths look the same as ``path``."""

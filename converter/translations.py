@@ -16,19 +16,20 @@ from .spellings import spelling
 
 
 def translated(path: str, other: str, endings: tuple[str, ...],
-               other_endings: tuple[str, ...], default_lang: str
+               other_endings: tuple[str, ...], default_lang: str, *, named: bool = False
                ) -> tuple[str | Named, ...]:
     """The parts (for :func:`~converter.diagnostics.worded`) a ``duplicate-slug`` of the
     file ``path`` adds after naming the file ``other`` that took the slug first, when
     the two are in different languages: by their names (``endings``, ``other_endings``:
     their formats'; a name that gives none is in ``default_lang``, as its plain texts
     are), else by the first folder their paths differ in, each named by a language
-    code; else nothing."""
+    code; else nothing. ``named``: one of the two was named as a source itself, which
+    ``exclude`` does not leave out."""
     mine, theirs = name_language(path, endings), name_language(other, other_endings)
     if mine is not None or theirs is not None:
         if (mine or default_lang).lower() == (theirs or default_lang).lower():
             return ()
-        return _by_names(other, mine, theirs, default_lang)
+        return _by_names(other, mine, theirs, default_lang, named)
     folders = _language_folders(path, other)
     if folders is None:
         return ()
@@ -38,29 +39,41 @@ def translated(path: str, other: str, endings: tuple[str, ...],
             "naming its folder (", Named(theirs_folder), ", ", Named(mine_folder), ")")
 
 
-def _by_names(other: str, mine: str | None, theirs: str | None, default_lang: str
-              ) -> tuple[str, ...]:
+def _by_names(other: str, mine: str | None, theirs: str | None, default_lang: str,
+              named: bool) -> tuple[str, ...]:
     """The parts of :func:`translated` for two files whose names give different
-    languages (``mine``, ``theirs``; None: a name that gives none, in ``default_lang``)."""
-    unnamed = f"none: the run's {default_lang}"
-    said = (f"that file's name gives the language {theirs or unnamed}, this one's "
-            f"{mine or unnamed}")
+    languages (``mine``, ``theirs``; None: a name that gives none, in ``default_lang``),
+    one of them ``named`` as a source or both found by a search."""
+    how = spelling()
+    in_default = f"so its texts are in the run's {how.option('default_lang')}, {default_lang}"
+    if mine and theirs:
+        said = f"that file's name gives the language {theirs}, this one's {mine}"
+    elif theirs:
+        said = f"that file's name gives the language {theirs}; this one's gives none, {in_default}"
+    else:
+        said = f"that file's name gives no language, {in_default}; this one's gives {mine}"
     language = theirs or mine  # (a language a name gives: its files can be named)
     ending = os.path.splitext(other)[1]
     alone = f"*.{language}{ending}"
+    ways = (f"leave {language}'s files out ({_excluding(alone, named=named)}) or read them "
+            f"alone ({_excluding(f'*{ending}', f'!{alone}', named=named)})")
+    if named:  # (a file named is read, --exclude or not)
+        ways = (f"name one language's files only ({how.option('exclude')} leaves out no "
+                "file named)" + ("" if how.keywords else f", or {ways}"))
     return (f"; the two look like translations of one page ({said}): a run holds a slug "
-            f"once, so convert each language on its own: leave {language}'s files out "
-            f"({_excluding(alone)}) or read them alone "
-            f"({_excluding(f'*{ending}', f'!{alone}')})",)
+            f"once, so convert each language on its own: {ways}",)
 
 
-def _excluding(*patterns: str) -> str:
+def _excluding(*patterns: str, named: bool = False) -> str:
     """The ``exclude`` option given ``patterns``, as the caller gives it: ``--exclude
-    '*.da.md'`` (each once), or ``exclude=['*.md', '!*.da.md']``."""
+    '*.da.md'`` (each once), or ``exclude=['*.md', '!*.da.md']``; ``named``: with
+    ``--force-exclude`` first, which leaves out the files named too."""
     how = spelling()
+    forced = (how.given("force_exclude"),) if named else ()
     if how.keywords or how.toml:
-        return how.given("exclude", patterns[0] if len(patterns) == 1 else list(patterns))
-    return how.together(*(how.given("exclude", p, quoted=True) for p in patterns))
+        return how.together(*forced, how.given(
+            "exclude", patterns[0] if len(patterns) == 1 else list(patterns)))
+    return how.together(*forced, *(how.given("exclude", p, quoted=True) for p in patterns))
 
 
 def _language_folders(path: str, other: str

@@ -61,15 +61,53 @@ def test_translations_by_name_with_one_slug_are_said_to_be_so(
     _write(tmp_path, {"soleus.md": KEYED, "soleus.da.md": KEYED})
     assert _said(tmp_path, "--default-lang", default_lang) == [(
         "soleus.md", 3, f"slug 'soleus' is already used by {tmp_path}/soleus.da.md; the two "
-        "look like translations of one page (that file's name gives the language da, this "
-        f"one's none: the run's {default_lang}): a run holds a slug once, so convert each "
-        "language on its own: leave da's files out (--exclude '*.da.md') or read them "
-        "alone (--exclude '*.md' --exclude '!*.da.md')", "duplicate-slug")]
+        "look like translations of one page (that file's name gives the language da; this "
+        "one's gives none, so its texts are in the run's --default-lang, "
+        f"{default_lang}): a run holds a slug once, so convert each language on its own: "
+        "leave da's files out (--exclude '*.da.md') or read them alone (--exclude '*.md' "
+        "--exclude '!*.da.md')", "duplicate-slug")]
     for patterns in (["*.da.md"], ["*.md", "!*.da.md"]):
         alone = CliRunner().invoke(cli, ["validate", str(tmp_path), "--no-cache",
                                          *(f"--exclude={p}" for p in patterns)])
         assert alone.exit_code == 0 and alone.output.startswith("1 muscle valid"), \
             alone.output
+
+
+@pytest.mark.parametrize("first", ["soleus.md", "soleus.da.md"])
+def test_translations_named_as_sources_are_told_to_name_one_language_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: str) -> None:
+    """``validate soleus.md soleus.da.md --exclude '*.da.md'`` was told to leave da's
+    files out with ``--exclude '*.da.md'``, which leaves out no file named: the same
+    error again. Files named are told to name one language's files only, or to add
+    ``--force-exclude`` to the options, which then do read one language alone; one
+    named beside a folder searched likewise. The Python API, which has no
+    ``force_exclude``, is told to name one language's files."""
+    _write(tmp_path, {"soleus.md": KEYED.replace("Soleus", "en"),
+                      "soleus.da.md": KEYED.replace("Soleus", "da")})
+    monkeypatch.chdir(tmp_path)
+    second = "soleus.md" if first == "soleus.da.md" else "soleus.da.md"
+    told = ("convert each language on its own: name one language's files only (--exclude "
+            "leaves out no file named), or leave da's files out (--force-exclude --exclude "
+            "'*.da.md') or read them alone (--force-exclude --exclude '*.md' --exclude "
+            "'!*.da.md')")
+    for sources in ([first, second], [".", "soleus.da.md"]):
+        result = CliRunner().invoke(cli, ["validate", *sources, "--no-cache", "-j", "1",
+                                          "--exclude", "*.da.md"])
+        assert result.exit_code == 1, result.output
+        assert result.output.count("[duplicate-slug]") == 1
+        assert f"a run holds a slug once, so {told} [duplicate-slug]" in result.output
+    for patterns, title in ((["*.da.md"], "en"), (["*.md", "!*.da.md"], "da")):
+        alone = CliRunner().invoke(cli, [
+            "convert", first, second, "--no-cache", "--force-exclude", "--to", "json",
+            "-o", "m.json", *(f"--exclude={p}" for p in patterns)])
+        assert alone.exit_code == 0, alone.output
+        assert [m.title for m in converter.read("m.json")] == [title]
+    with pytest.raises(MuscleError) as caught:
+        converter.read([first, second], exclude="*.da.md")
+    [said] = caught.value.diagnostics
+    assert said.message.endswith(
+        "convert each language on its own: name one language's files only (exclude "
+        "leaves out no file named)")
 
 
 def test_the_python_api_is_told_its_exclude_and_two_named_languages_both(
