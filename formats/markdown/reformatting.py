@@ -69,8 +69,9 @@ def _reformat(text: str, path: str, default_lang: str) -> str:
     muscle = _built(fm, front, node, body, path, hint, default_lang, keys=keys)
     markers = drafts.keys_in(muscle.extra)  # (quoted, a marker is validate's error)
     found_all = _misread(muscle, fm)
-    plain = [found for found in found_all if found.kept_plain()  # (published: off is
-             and (found.dated() or found.field not in markers)]  # validate's error)
+    plain = [found for found in found_all if found.kept_plain()  # (a draft marker is true
+             and not (found.steps[:1] and found.steps[0] in markers)]  # or false: a
+    # date there, published: off, is validate's error, refused)
     misread = [found for found in found_all if found not in plain and (
         not found.kept_by_fmt() or found.kept_plain())
                and (found.quotes() or found.field not in markers)]  # (draft: ! true is

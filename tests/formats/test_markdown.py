@@ -2451,6 +2451,44 @@ def test_fmt_keeps_a_plain_date_as_written_which_jekyll_and_hugo_read_as_before(
     assert read[0] == read[1] and read[0][0] == "Time"  # (quoted: a String)
 
 
+@pytest.mark.parametrize("key", ["draft", "Draft", "DRAFT", "published", "draft[0]",
+                                 "drafts[0]"])
+@pytest.mark.parametrize("value", ["2026-12-07", "2026-12-07T23:54:43Z"])
+def test_fmt_refuses_a_plain_date_as_a_draft_marker(
+        tmp_path: Path, key: str, value: str) -> None:
+    """Keeping plain dates as written took in the draft markers: ``draft: 2026-12-07``
+    passed fmt and fmt --check (validate's wrong-type error, alone), where fmt had
+    refused it, 'write draft: true or draft: false'. A marker is true or false: fmt
+    refuses a date there again, the file left as it was, and keeps a date elsewhere
+    (``date:`` beside it, and a key that marks nothing: ``drafts``)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    marker = key.split("[")[0]
+    written = f"{marker}:\n  - {value}" if "[" in key else f"{key}: {value}"
+    text = f"---\ntitle: Soleus\ndate: {value}\n{written}\n---\n"
+    (src / "soleus.md").write_text(text, encoding="utf-8")
+    (src / "kept.md").write_text(HUGO_NEW.replace('"Soleus"', "Kept"), encoding="utf-8")
+    checked = _fmt_cli("--check", str(src))
+    formatted = _fmt_cli(str(src))
+    assert (src / "soleus.md").read_text("utf-8") == text
+    if marker == "drafts":  # (no marker: the date is kept, as any other)
+        assert (checked.exit_code, formatted.exit_code) == (0, 0), formatted.output
+        return
+    at, write = ((5, 5), f'"{value}" (text)') if "[" in key else (
+        (4, len(key) + 3), f"{key}: true or {key}: false")  # (a list: as before dates)
+    told = (f"{src / 'soleus.md'}:{at[0]}:{at[1]}: error: {key}: plain {value} reads as a "
+            f"{'time' if 'T' in value else 'date'} in YAML 1.1 (Jekyll) but as the text "
+            f'"{value}" here; fmt would quote it and change what they read: write {write} '
+            "[fmt-would-change]\n")
+    for result in (checked, formatted):
+        assert result.exit_code == 1
+        assert result.output.startswith(told), result.output
+    validated = CliRunner().invoke(cli, ["validate", str(src / "soleus.md"), "--no-cache"])
+    assert validated.exit_code == 1
+    assert f"{marker}: must be true or false" in validated.output
+    assert "[wrong-type]" in validated.output
+
+
 def test_fmt_never_changes_what_hugo_reads(tmp_path: Path) -> None:
     texts = [_misread_file(form) for form in EXTRA_MISREAD]
     (tmp_path / "src").mkdir()
