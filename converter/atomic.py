@@ -299,10 +299,45 @@ def atomic_path(path: Path, still: Callable[[Path], None] | None = None
                 os.close(hold)  # (its lock with it, once it is renamed or removed)
 
 
-def _held_temporary(path: Path) -> tuple[Path, int | None]:
-    """A new temporary file beside ``path`` (:func:`temporary_file`) and the descriptor
-    that holds its lock while it exists (see :func:`_held`)."""
-    return _held(lambda: temporary_file(path))
+#: How many temporaries a write makes, each taken by another run's sweep in the moment
+#: between its making and its lock (see :func:`_held_temporary`), before it gives up.
+TAKEN_TRIES = 100
+
+
+def _held_temporary(path: Path, suffix: str = ".tmp") -> tuple[Path, int | None]:
+    """A new, empty file beside ``path`` (a killed run's leftovers beside it swept
+    first) and the descriptor that holds its lock while it exists (None where no lock is
+    taken), so that a sweep (:func:`sweep_killed`) tells it from a killed run's. It is
+    locked by the descriptor that made it, then found still at its name
+    (:func:`~converter.folder_lock.held_made`), before anything touches it (its mode is
+    set then): one a sweep took in that moment, unlocked, is left to the sweep and
+    another made, up to :data:`TAKEN_TRIES` times."""
+    from .folder_lock import held_made
+
+    path = Path(path)
+    make_folders(path.parent)
+    sweep_leftovers(path)
+    for _ in range(TAKEN_TRIES):
+        fd, tmp = made_again(path.parent, lambda: tempfile.mkstemp(
+            prefix=temporary_prefix(path), suffix=suffix, dir=path.parent))
+        held: bool | None = False
+        try:
+            held = held_made(fd, tmp)
+            if held is not False:  # (mkstemp makes it 0600)
+                os.chmod(fd if os.chmod in os.supports_fd else tmp, 0o666 & ~umask())
+        except BaseException:
+            os.close(fd)
+            if held is not False:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            raise
+        if held:
+            return Path(tmp), fd
+        os.close(fd)
+        if held is None:
+            return Path(tmp), None
+    raise OSError(errno.EAGAIN, f"each of {TAKEN_TRIES} temporary files made was taken "
+                  "by another run's sweep as it was made", str(path.parent))
 
 
 def held_folder(path: Path, again: bool = True) -> tuple[Path, int | None]:
@@ -323,16 +358,18 @@ def _held(make: Callable[[], Path]) -> tuple[Path, int | None]:
     """A temporary ``make()`` makes and the descriptor that holds its lock (None where no
     lock is taken: :func:`~converter.folder_lock.claimed_temporary`), so that a sweep
     (:func:`sweep_leftovers`, :func:`sweep_killed`) tells it from a killed run's. One a
-    sweep took as it was made is left to it, and another made."""
+    sweep took as it was made is left to it, and another made, up to
+    :data:`TAKEN_TRIES` times."""
     from .folder_lock import claimed_temporary
 
-    for _ in range(MAKE_TRIES - 1):
+    for _ in range(TAKEN_TRIES):
         tmp = make()
         try:
             return tmp, claimed_temporary(tmp)
         except FileNotFoundError:
             continue
-    return make(), None
+    raise OSError(errno.EAGAIN, f"each of {TAKEN_TRIES} temporary folders made was taken "
+                  "by another run's sweep as it was made", str(tmp.parent))
 
 
 #: A temporary's name: ``.<name>.<random>.tmp`` (:func:`temporary_file`) or ``.tmpdir``
@@ -635,15 +672,12 @@ def made_again(folder: Path, make: Callable[[], _Made], mode: int = 0o777) -> _M
 def temporary_file(path: Path, suffix: str = ".tmp") -> Path:
     """A new, empty file beside ``path`` (for writing, then renaming over ``path``): it
     exists from the moment its name is chosen until it is renamed. A killed run's
-    leftovers beside ``path`` are swept first."""
-    path = Path(path)
-    make_folders(path.parent)
-    sweep_leftovers(path)
-    fd, tmp = made_again(path.parent, lambda: tempfile.mkstemp(
-        prefix=temporary_prefix(path), suffix=suffix, dir=path.parent))
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~umask())  # (mkstemp makes it 0600)
-    return Path(tmp)
+    leftovers beside ``path`` are swept first. Its lock is let go: a run that writes it
+    holds it with :func:`atomic_path` (a sweep removes an unlocked one)."""
+    tmp, hold = _held_temporary(path, suffix)
+    if hold is not None:
+        os.close(hold)
+    return tmp
 
 
 def umask() -> int:

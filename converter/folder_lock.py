@@ -9,8 +9,9 @@ can tell a run's folder under way (:func:`in_use`) from one a killed run left. W
 the system takes no lock (Windows, a file system that refuses ``flock``), nothing is
 waited for, and nothing can be told. A temporary file a run writes, then renames over
 its target, and a temporary folder it builds beside an output (a folder swapped in, a
-third party's writer's), are locked the same way for as long as they are in use
-(:func:`claimed_temporary`), so that a later write of that output (convert's or fmt's)
+third party's writer's), are locked the same way for as long as they are in use,
+from the moment they are made (:func:`claimed_temporary`, :func:`held_made`: one a
+sweep took first is left to it), so that a later write of that output (convert's or fmt's)
 can tell a killed run's leftover from a temporary under way (:func:`taken_if_free`). A
 run that waits for another says so once, where its caller asks it to
 (:func:`waits_said`: the command line, but for ``--quiet``).
@@ -159,17 +160,33 @@ def claimed_temporary(path: Path) -> int | None:
         return None
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     try:
+        held = held_made(fd, path)
+    except BaseException:
+        os.close(fd)
+        raise
+    if not held:
+        os.close(fd)
+    if held is False:
+        raise FileNotFoundError(errno.ENOENT, "taken by a sweep", str(path))
+    return fd if held else None
+
+
+def held_made(fd: int, path: str | Path) -> bool | None:
+    """Lock the temporary file a run just made at ``path``, open as ``fd`` (the
+    descriptor that made it, kept open: the lock lasts as long as it), before anything
+    else touches it: True, locked and still the file at ``path``; False, a sweep
+    (:func:`taken_if_free`) took it in the moment between its making and the lock (it
+    holds its lock, or removed it): the run leaves it to the sweep and makes another;
+    None where no lock can tell (no ``flock``, a file system that takes none)."""
+    if fcntl is None:
+        return None
+    try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:  # (a sweep holds it, to remove it)
-        os.close(fd)
-        raise FileNotFoundError(errno.ENOENT, "taken by a sweep", str(path)) from None
+        return False
     except OSError:  # (a file system that takes no lock)
-        os.close(fd)
         return None
-    if not _same_file(fd, path):  # (a sweep removed it meanwhile)
-        os.close(fd)
-        raise FileNotFoundError(errno.ENOENT, "taken by a sweep", str(path))
-    return fd
+    return _same_file(fd, path)  # (False: a sweep removed it meanwhile)
 
 
 def taken_if_free(path: str) -> bool | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
+import json
 import os
 import stat
 import subprocess
@@ -769,3 +770,100 @@ def test_the_folder_that_cannot_be_written_is_named_as_the_output_names_it(
                     "read-only folder or file system, or another user's folder); make that "
                     "folder writable, or write into one that is [cannot-write]"]
     assert sorted(p.name for p in folder.iterdir()) == ["keep"]
+
+
+#: A writer of one output over and over (argv: the output, how many writes, what to
+#: read): once imported it says "ready" and waits for a line on stdin, so that every
+#: writer starts at once; then it says how many writes failed, and the last failure's
+#: message.
+_WRITING_OVER_AND_OVER = """
+import sys, warnings
+import converter
+warnings.simplefilter("ignore")
+muscles = converter.read(sys.argv[3])
+print("ready", flush=True)
+sys.stdin.readline()
+failed, said = 0, ""
+for _ in range(int(sys.argv[2])):
+    try:
+        converter.write(muscles, sys.argv[1], "jsonl")
+    except converter.MuscleError as exc:
+        failed, said = failed + 1, str(exc)
+print(failed, said, flush=True)
+"""
+
+
+def test_runs_writing_one_output_at_once_each_write_it(tmp_path: Path) -> None:
+    """Each write of an output sweeps the temporaries beside it no run holds the lock
+    of (a killed run's): another run's, just made and not yet locked, was swept too,
+    and that run failed with ``cannot write here: No such file or directory`` (some 1
+    in 100 writes of four runs writing one file). Each write now succeeds, and the
+    output is whole, with no temporary left beside it."""
+    out, writers, writes = tmp_path / "m.jsonl", 4, 200
+    source = SAMPLES / "biceps-brachii.md"  # (one muscle: many writes a second)
+    runs = [subprocess.Popen([sys.executable, "-c", _WRITING_OVER_AND_OVER, str(out),
+                              str(writes), str(source)], cwd=ROOT, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(writers)]
+    try:
+        for run in runs:
+            assert run.stdout is not None and run.stdout.readline() == "ready\n"
+        for run in runs:  # (all at once: each is told before any is waited for)
+            assert run.stdin is not None
+            run.stdin.write("go\n")
+            run.stdin.flush()
+        said = [run.communicate(timeout=WAIT) for run in runs]
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.wait(timeout=WAIT)
+    assert [run.returncode for run in runs] == [0] * writers, said
+    assert [stdout.strip() for stdout, _ in said] == ["0"] * writers, said
+    assert sorted(os.listdir(tmp_path)) == ["m.jsonl"]
+    alone = tmp_path / "alone" / "m.jsonl"
+    converter.write(converter.read(source), alone, "jsonl")
+    assert out.read_bytes() == alone.read_bytes()
+
+
+@pytest.mark.parametrize("sweep", ["removes it", "holds it"])
+def test_a_temporary_a_sweep_takes_as_it_is_made_is_left_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sweep: str) -> None:
+    """Another run's sweep of the temporaries beside an output, in the moment between a
+    write's making its temporary and locking it, took it as a killed run's: it removed
+    it, and the write then failed (``cannot write here: No such file or directory``:
+    its mode was set by its name). The write now locks it first and finds it still
+    there, else leaves it to the sweep (held, it is not touched) and makes another."""
+    import fcntl
+    import tempfile
+
+    from converter.folder_lock import taken_if_free
+
+    out, made, held = tmp_path / "m.jsonl", [], []
+    real = tempfile.mkstemp
+
+    def swept_as_made(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real(*args, **kwargs)
+        made.append(name)
+        if len(made) == 1 and sweep == "removes it":
+            converter.atomic.sweep_leftovers(out)  # (another run's write, starting)
+        elif len(made) == 1:  # (another run's sweep, between its lock and the removal)
+            held.append(os.open(name, os.O_RDONLY))
+            fcntl.flock(held[0], fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", swept_as_made)
+    try:
+        converter.write(converter.read(SAMPLES), out, "jsonl")
+        assert len(made) == 2
+        if sweep == "holds it":  # (the run left it as it was, untouched, to the sweep)
+            assert stat.S_IMODE(os.stat(made[0]).st_mode) == 0o600  # (as mkstemp made it)
+            os.close(held.pop())
+            assert taken_if_free(made[0]) is True
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert not os.path.exists(made[0])
+    assert sorted(os.listdir(tmp_path)) == ["m.jsonl"]
+    assert [json.loads(line)["slug"] for line in out.read_text().splitlines()] == [
+        muscle.slug for muscle in converter.read(SAMPLES)]
