@@ -368,7 +368,7 @@ def discover(paths: Iterable[str | Path], from_format: str | None = None,
             before, reported, outputs = len(inputs), len(problems), len(inputs.skipped)
             foreign: list[tuple[str, Format]] = []
             left_out: list[str] = []
-            with searching(root):
+            with searching(root, excluded):
                 _walk(root, tuple(by_ending), _ending_lookup(by_ending), inputs, problems,
                       skip | named.output_in(root), unit=unit, foreign=foreign,
                       exclude=excluded, left_out=left_out)

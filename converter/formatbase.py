@@ -51,10 +51,13 @@ class Search:
     """A search of a folder that asks :meth:`Format.is_own` of the files it finds: the
     folder ``root`` as the paths it gives start (``.``: they start with no folder), and
     ``memo``, where a format may keep what it learned of a folder for this search alone
-    (a later search looks again: the files may have changed)."""
+    (a later search looks again: the files may have changed), and ``excluded``, whether
+    the search leaves out a path below ``root`` (``/`` between its parts; a folder's:
+    True) by the run's ``--exclude`` patterns (None: it leaves out none)."""
 
     root: str
     memo: dict[Any, Any] = field(default_factory=dict)
+    excluded: Callable[[str, bool], bool] | None = None
 
 
 _SEARCH: ContextVar[Search | None] = ContextVar("muscle_convert_search", default=None)
@@ -66,9 +69,11 @@ def current_search() -> Search | None:
 
 
 @contextlib.contextmanager
-def searching(root: str) -> Iterator[Search]:
-    """Make a search of the folder ``root`` the :func:`current_search` while it runs."""
-    token = _SEARCH.set(Search(root))
+def searching(root: str, excluded: Callable[[str, bool], bool] | None = None
+              ) -> Iterator[Search]:
+    """Make a search of the folder ``root`` (leaving out what ``excluded`` says) the
+    :func:`current_search` while it runs."""
+    token = _SEARCH.set(Search(root, excluded=excluded))
     try:
         yield _SEARCH.get()  # type: ignore[misc]
     finally:

@@ -4,10 +4,12 @@
 
 - Hugo's section pages, ``_index.md`` and their translations ``_index.LANG.md``, list
   their section's pages and are never muscles.
-- A folder holding ``index.md`` (or a translation, ``index.LANG.md``) is a leaf page
-  bundle, as Hugo has it: its other Markdown files, and those of its folders below, are
-  the page's resources, not pages; the search's own folder counts too. Jekyll has no
-  bundles: below a Jekyll site's root, an ``index.md`` is a page like any other.
+- In a Hugo site's ``content/`` (its root in the search or above its start), a folder
+  holding ``index.md`` (or a translation, ``index.LANG.md``) is a leaf page bundle, as
+  Hugo has it: its other Markdown files, and those of its folders below, are the
+  page's resources, not pages; the search's own folder counts too. Elsewhere (below a
+  Jekyll root too), in a folder muscle-convert wrote (its marker), and where the search
+  leaves that page out (``--exclude``), an ``index.md`` is a page like any other.
 - A Hugo site's root (a folder holding ``hugo.toml``, ``.yaml``, ``.yml`` or ``.json``,
   or ``config.toml`` ... or a ``config/`` folder beside ``content/``) has its pages in
   ``content/``: its other folders (``public/`` and ``resources/``, which Hugo builds;
@@ -19,7 +21,8 @@
   ``_data/``, ``_plugins/``; its other pages (the home page ``index.md``) are no muscles.
 
 The rules of a site's root hold from the folder searched down: a search of a site's
-``content/`` or ``_muscles/`` sees no root above it. Each folder from the search's start
+``content/`` or ``_muscles/`` leaves nothing out for a root above it, which is looked
+for (once per search) only to tell whether bundles count. Each folder from the search's start
 down to a file's is listed once per search, and what the rules make of its files worked
 out once (both kept in the search's memo): no file's content is read, and the format
 is asked once per folder (:func:`muscle_names`), a file then costing a look at how its
@@ -34,7 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from converter.formatbase import current_search
+from converter.formatbase import Search, current_search
+from converter.marker import DIRECTORY_MARKER
 from converter.slug import BUNDLE_PAGE, bundle_language
 
 #: The endings of the format's files (as its ``extensions``, which this module, imported
@@ -103,7 +107,8 @@ def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
     takes = memo.get(key)
     if takes is None:
         takes = memo[key] = _takes(_chain(folder + names[0],
-                                          None if search is None else search.root), memo)
+                                          None if search is None else search.root), memo,
+                                   search)
     if takes == _NONE:
         return [False] * len(names)
     if takes == _PAGE:  # (a bundle's page, index..., is no section page, _index...)
@@ -116,24 +121,61 @@ def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
     return taken
 
 
-def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any]) -> int:
+def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any],
+           search: Search | None = None) -> int:
     """What the files of the last folder of ``chain`` (:func:`_chain`) are to the rules
-    (:data:`_ALL`, :data:`_PAGE` or :data:`_NONE`)."""
-    facts = [_facts(folder, memo) for folder, _ in chain]
+    (:data:`_ALL`, :data:`_PAGE` or :data:`_NONE`). Bundles count only inside a Hugo
+    site's ``content/``: a Hugo root in ``chain``, or one at or above its first folder
+    (:func:`_above`)."""
+    facts = [_facts(folder, memo, search) for folder, _ in chain]
     last = len(chain) - 1
+    bundles, resource = _above(chain[0][0], memo)
     bundles_from = 0  # (the first folder whose bundle counts)
     for depth, ((_, below), folder) in enumerate(zip(chain, facts, strict=True)):
         if folder.hugo:
             if depth == last or below != _HUGO_CONTENT:
                 return _NONE
-            bundles_from = depth + 1
+            bundles, resource, bundles_from = True, False, depth + 1
         if folder.jekyll:
             if depth == last or not below.startswith("_") or below in _JEKYLL_OWN:
                 return _NONE
-            bundles_from = len(chain)  # (no bundles below it)
-    if any(folder.bundle for folder in facts[bundles_from:last]):
+            bundles = False  # (no bundles below it)
+    if not bundles:
+        return _ALL
+    if resource or any(folder.bundle for folder in facts[bundles_from:last]):
         return _NONE  # (a resource of a bundle above)
-    return _PAGE if bundles_from <= last and facts[last].bundle else _ALL
+    return _PAGE if facts[last].bundle else _ALL
+
+
+def _above(root: str, memo: dict[Any, Any]) -> tuple[bool, bool]:
+    """Whether the folder ``root`` a search starts from lies in the ``content/`` of a
+    Hugo site whose root is above it (the nearest such root, looked for upward once per
+    search), and whether a folder between that ``content/`` and ``root`` holds a leaf
+    bundle's page (``root``'s files then being its resources)."""
+    key = (__name__, "above", root)
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = _looked_up(os.path.abspath(root), memo)
+    return known
+
+
+def _looked_up(start: str, memo: dict[Any, Any]) -> tuple[bool, bool]:
+    """:func:`_above` of the absolute folder ``start``."""
+    parts: list[str] = []
+    folder = start
+    while True:
+        parent, name = os.path.split(folder)
+        if parent == folder or not name:
+            return False, False  # (no Hugo root above)
+        parts.append(name)
+        folder = parent
+        if _facts(folder, memo).hugo:
+            break
+    parts.reverse()  # (from the root's folder below it to start)
+    if parts[0] != _HUGO_CONTENT:
+        return False, False
+    between = [os.path.join(folder, *parts[:n]) for n in range(1, len(parts))]
+    return True, any(_facts(inside, memo).bundle for inside in between)
 
 
 def _chain(path: str, root: str | None) -> list[tuple[str, str]]:
@@ -154,9 +196,11 @@ def _chain(path: str, root: str | None) -> list[tuple[str, str]]:
     return chain
 
 
-def _facts(folder: str, memo: dict[Any, Any]) -> _Folder:
+def _facts(folder: str, memo: dict[Any, Any], search: Search | None = None) -> _Folder:
     """What the rules need of ``folder``, listed once per search (kept in ``memo``); a
-    folder that cannot be listed is none of them."""
+    folder that cannot be listed is none of them. A folder muscle-convert wrote (its
+    marker, :data:`~converter.marker.DIRECTORY_MARKER`) holds no bundle, and a page the
+    ``search`` leaves out (``--exclude``) makes none."""
     key = (__name__, folder)
     facts = memo.get(key)
     if facts is None:
@@ -169,8 +213,9 @@ def _facts(folder: str, memo: dict[Any, Any]) -> _Folder:
         text = "\0" + "\0".join(names) + "\0"
         lower = text.lower()
         facts = memo[key] = _Folder(
-            bundle=f"\0{BUNDLE_PAGE}" in text and any(
-                _bundle(name) for name in names if name.startswith(BUNDLE_PAGE)),
+            bundle=f"\0{DIRECTORY_MARKER}\0" not in text and f"\0{BUNDLE_PAGE}" in text
+            and any(_bundle(name) and not _excluded(search, folder, name)
+                    for name in names if name.startswith(BUNDLE_PAGE)),
             hugo=_holds(lower, _HUGO_CONFIGS) or (_holds(lower, _HUGO_OLD_CONFIGS)
                                                   and f"\0{_HUGO_CONTENT}\0" in text),
             jekyll=_holds(lower, _JEKYLL_CONFIGS))
@@ -181,3 +226,15 @@ def _holds(text: str, names: frozenset[str]) -> bool:
     """Whether the names ``text`` holds (each between two NULs) include one of
     ``names``."""
     return any(f"\0{name}\0" in text for name in names)
+
+
+def _excluded(search: Search | None, folder: str, name: str) -> bool:
+    """Whether the ``search`` leaves out the file ``name`` of ``folder`` by its
+    ``--exclude`` patterns (a file outside its folder is not left out)."""
+    if search is None or search.excluded is None:
+        return False
+    prefix = "" if search.root == os.curdir else search.root.rstrip(os.sep) + os.sep
+    path = os.path.join(folder, name)
+    if prefix and not path.startswith(prefix):
+        return False
+    return search.excluded(path[len(prefix):].replace(os.sep, "/"), False)

@@ -258,9 +258,43 @@ def test_a_search_asks_the_rules_once_per_folder_not_per_file(
     assert problems == []
     top = f"{tmp_path}{os.sep}"
     assert asked == [(f"{top}muscles{os.sep}", 32), (f"{top}soleus{os.sep}", 2)]
-    assert [i.path for i in inputs] == [
+    assert [i.path for i in inputs] == [  # (no Hugo site: soleus/ is no bundle)
         *(f"{top}muscles{os.sep}m-{n:02}.md" for n in range(30)),
-        f"{top}soleus{os.sep}index.md"]
+        f"{top}soleus{os.sep}credits.md", f"{top}soleus{os.sep}index.md"]
     assert sorted(inputs.passed_over) == [f"{top}muscles{os.sep}_index.da.md",
-                                          f"{top}muscles{os.sep}_index.md",
-                                          f"{top}soleus{os.sep}credits.md"]
+                                          f"{top}muscles{os.sep}_index.md"]
+
+
+def test_outside_a_hugo_sites_content_an_index_md_makes_no_bundle(tmp_path: Path) -> None:
+    """The bundle rule held in every folder: the tool's own round trip of a muscle whose
+    slug is index (written index.md) read that one file back, exit 0, the others lost;
+    an index.md left out by --exclude still made its folder a bundle."""
+    (tmp_path / "rt").mkdir()
+    for name in ("soleus.md", "gastrocnemius.md"):
+        page(tmp_path / "rt" / name, sample=name)
+    (tmp_path / "rt" / "idx.md").write_text("---\ntitle: Index muscle\nslug: index\n---\n",
+                                            encoding="utf-8")
+    assert run("convert", str(tmp_path / "rt"), "--to", "json", "-o",
+               str(tmp_path / "rt.json")).exit_code == 0
+    assert run("convert", str(tmp_path / "rt.json"), "--to", "markdown", "-o",
+               str(tmp_path / "md")).exit_code == 0
+    assert (tmp_path / "md" / "index.md").is_file()
+    assert slugs(tmp_path / "md") == ["gastrocnemius", "index", "soleus"]
+    plain = tmp_path / "plain"
+    page(plain / "index.md", sample="deltoideus.md")
+    page(plain / "soleus.md")
+    assert slugs(plain) == ["plain", "soleus"]  # (no site: a page like any other)
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    bundle = site / "content" / "muscles" / "soleus"
+    page(bundle / "index.md")
+    page(bundle / "credits.md", sample="deltoideus.md")
+    page(bundle / "notes" / "origin.md", sample="gastrocnemius.md")
+    for source in (site, site / "content", bundle, bundle / "notes"):  # (root above too)
+        assert slugs(source) == (["soleus"] if source != bundle / "notes" else [])
+    assert slugs(bundle, "--exclude", "index.md") == ["credits", "origin"]
+    page(site / "content" / "muscles" / ".muscle-convert", "ours")  # (--to markdown's)
+    page(site / "content" / "muscles" / "index.md", sample="trapezius.md")
+    page(site / "content" / "muscles" / "deltoideus.md", sample="deltoideus.md")
+    assert slugs(site / "content" / "muscles") == ["deltoideus", "muscles", "soleus"]
