@@ -15,10 +15,12 @@
   ``content/``: its other folders (``public/`` and ``resources/``, which Hugo builds;
   ``archetypes/``, ``layouts/``, ``themes/``) hold no muscles, and bundles above it
   count for nothing below it.
-- A Jekyll site's root (a folder holding ``_config.yml``, ``.yaml`` or ``.toml``) has
-  its muscles in collections, its ``_NAME/`` folders: not ``_site/`` (which Jekyll
-  builds), ``_drafts/``, nor Jekyll's own ``_layouts/``, ``_includes/``, ``_sass/``,
-  ``_data/``, ``_plugins/``; its other pages (the home page ``index.md``) are no muscles.
+- A Jekyll site's root (a folder holding ``_config.yml``, ``.yaml`` or ``.toml``) makes
+  a page of every Markdown file in its collections (``_NAME/`` folders) and ordinary
+  folders, as a GitHub Pages site has them: not of ``_site/`` (which Jekyll builds),
+  ``_drafts/``, nor Jekyll's own ``_layouts/``, ``_includes/``, ``_sass/``, ``_data/``,
+  ``_plugins/``; its home page (``index.md`` or ``index.markdown`` at the root) is no
+  muscle.
 
 The rules of a site's root hold from the folder searched down: a search of a site's
 ``content/`` or ``_muscles/`` leaves nothing out for a root above it, which is looked
@@ -80,8 +82,10 @@ class _Folder(NamedTuple):
 
 
 #: What a folder's files are to the rules (whatever their names but a section page's):
-#: none of them muscles, only a bundle's page, or all.
-_NONE, _PAGE, _ALL = 0, 1, 2
+#: none of them muscles, only a bundle's page, all, or all but a Jekyll root's home page.
+_NONE, _PAGE, _ALL, _HOME = 0, 1, 2, 3
+#: The names of a Jekyll site's home page at its root.
+_JEKYLL_HOME = frozenset({"index.md", "index.markdown"})
 
 
 def is_muscle_file(path: Path) -> bool:
@@ -113,7 +117,8 @@ def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
         return [False] * len(names)
     if takes == _PAGE:  # (a bundle's page, index..., is no section page, _index...)
         return [name.startswith(BUNDLE_PAGE) and _bundle(name) for name in names]
-    taken = [True] * len(names)
+    taken = [True] * len(names) if takes == _ALL else [  # (_HOME: a Jekyll root's)
+        name not in _JEKYLL_HOME for name in names]
     if any(map(str.startswith, names, itertools.repeat("_"))):
         for index, name in enumerate(names):
             if _section(name):
@@ -124,7 +129,7 @@ def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
 def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any],
            search: Search | None = None) -> int:
     """What the files of the last folder of ``chain`` (:func:`_chain`) are to the rules
-    (:data:`_ALL`, :data:`_PAGE` or :data:`_NONE`). Bundles count only inside a Hugo
+    (:data:`_ALL`, :data:`_PAGE`, :data:`_HOME` or :data:`_NONE`). Bundles count only inside a Hugo
     site's ``content/``: a Hugo root in ``chain``, or one at or above its first folder
     (:func:`_above`)."""
     facts = [_facts(folder, memo, search) for folder, _ in chain]
@@ -137,8 +142,10 @@ def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any],
                 return _NONE
             bundles, resource, bundles_from = True, False, depth + 1
         if folder.jekyll:
-            if depth == last or not below.startswith("_") or below in _JEKYLL_OWN:
+            if below in _JEKYLL_OWN:
                 return _NONE
+            if depth == last:
+                return _HOME
             bundles = False  # (no bundles below it)
     if not bundles:
         return _ALL
