@@ -533,13 +533,27 @@ class _Named:
 
 def passed_over(paths: Sequence[str], tag: str = "") -> str:
     """What to tell of the files a search left out as not their format's own (one line,
-    ``tag`` at its start), ``paths`` not empty."""
-    many = len(paths)
+    ``tag`` at its start), ``paths`` not empty: the first named, with why where its
+    format says (:meth:`~converter.formatbase.Format.why_not_own`)."""
+    many, first = len(paths), min(paths)
+    fmt = detect_format(Path(first), for_reading=True)
+    why = None if fmt is None else why_not_own(fmt, first)
     return printable(f"{tag}{counted(many, 'files')} left out: "
                      f"{agreeing(many, 'its format does', 'their formats do')} not take "
                      f"{agreeing(many, 'it', 'them')} for {agreeing(many, 'its', 'their')} "
-                     f"own ({agreeing(many, '', 'such as ')}{min(paths)}: name "
+                     f"own ({agreeing(many, '', 'such as ')}{first}"
+                     f"{'' if why is None else ', ' + why}: name "
                      f"{agreeing(many, 'it', 'one')} to read it)")
+
+
+def why_not_own(fmt: Format, path: str) -> str | None:
+    """Why ``fmt`` leaves out the file ``path`` a search found, as it says
+    (:meth:`~converter.formatbase.Format.why_not_own`): None where it does not, or where
+    a third party's hook fails (the file was left out all the same)."""
+    try:
+        return fmt.why_not_own(Path(path))
+    except MuscleError:  # (its guard's: a reason is only ever a help)
+        return None
 
 
 def not_searched(folder: str, tag: str = "") -> str:
@@ -582,11 +596,14 @@ def _others_in(folder: str, read: set[str], unit: Format | None,
                 "read)",)
     if foreign:
         first, owner = min(foreign, key=lambda found: found[0])
+        why = why_not_own(owner, first)
+        said, then = (": name ", " to see why)") if why is None else (f", {why}: name ",
+                                                                      " to read it)")
         if len(foreign) == 1:
-            return (" (", Named(first), f" is not what the {owner.name} reader takes: name it "
-                    "to see why)")
+            return (" (", Named(first), f" is not what the {owner.name} reader takes"
+                    f"{said}it{then}")
         return (f" (the {len(foreign)} found, such as ", Named(first), ", are not what the "
-                f"{owner.name} reader takes: name one to see why)")
+                f"{owner.name} reader takes{said}one{then}")
     links: list[str] = []
     found = _formats_below(folder, tuple(read), links)
     if found is None:

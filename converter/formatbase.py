@@ -177,6 +177,12 @@ class Format:
         to nothing per file."""
         return None
 
+    def why_not_own(self, path: Path) -> str | None:
+        """A few words on why a search leaves out the file ``path`` (:meth:`is_own`
+        false), said in the note and hint that name it (``a Hugo section page``); None
+        (the default) when the format does not say, naming it being how to see why."""
+        return None
+
     @property
     def sorts_found(self) -> bool:
         """Whether this format tells its files from others of its ending (:meth:`is_own`

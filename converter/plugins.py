@@ -149,6 +149,11 @@ def _is_str(value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _is_text(value: Any) -> bool:
+    """Whether ``value`` is None or a str."""
+    return value is None or isinstance(value, str)
+
+
 def _guarded_place(fmt: Format, place: Callable[[str], Place | None], args: Sequence[Any]
                    ) -> Callable[[str], Place | None]:
     """The function :meth:`Format.places` returned for the input ``args[0]``, guarded
@@ -164,6 +169,7 @@ HOOKS: dict[str, Hook] = {
     "is_own": Hook("reader-failed", 0, _is_bool, "a bool"),
     "own_names": Hook("reader-failed", 0, _are_verdicts, "a list of bools or None",
                       _one_per_name),
+    "why_not_own": Hook("reader-failed", 0, _is_text, "a str or None"),
     "companions": Hook("reader-failed", 0, _are_paths, "a list of paths"),
     "locate": Hook("reader-failed", 0, _is_position, "a (line, column) of ints or None"),
     "locate_key": Hook("reader-failed", 0, _is_position,

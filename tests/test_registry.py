@@ -2089,3 +2089,55 @@ def test_a_reader_ending_its_process_with_few_files_ends_the_run_with_its_status
     readme = " ".join(Path("README.md").read_text(encoding="utf-8").split())
     assert (f"only when at least {2 * CHUNK} such files are to be read (two chunks of "
             f"{CHUNK}; those the cache holds are not read)") in readme
+
+
+@pytest.fixture
+def why_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A third party's reader of ``.why`` files whose ``is_own`` leaves out those named
+    ``icon*``, and whose ``why_not_own`` says ``an icon``, raises for ``icon-boom.why``
+    and gives 42 for ``icon-odd.why``."""
+    yield from _installed(tmp_path, monkeypatch, "why", "why_format",
+                          "from converter.model import Muscle\n"
+                          "from converter.registry import Format\n"
+                          "class WhyFormat(Format):\n"
+                          "    name = 'why'\n"
+                          "    extensions = ('.why',)\n"
+                          "    one_muscle_per_file = True\n"
+                          "    def is_own(self, path):\n"
+                          "        return not path.name.startswith('icon')\n"
+                          "    def why_not_own(self, path):\n"
+                          "        if path.name == 'icon-boom.why':\n"
+                          "            raise RuntimeError('boom')\n"
+                          "        return 42 if path.name == 'icon-odd.why' else 'an icon'\n"
+                          "    def read(self, path, ctx):\n"
+                          "        yield Muscle(slug='soleus', title='Soleus')\n",
+                          "why_format:WhyFormat")
+
+
+def test_a_plugins_why_not_own_is_said_and_one_that_fails_says_nothing(
+        why_plugin, tmp_path: Path) -> None:
+    """The note and no-inputs hint of a file a search left out said only to name it;
+    a format's why_not_own() now says why, and a third party's that raises or gives no
+    str says nothing (the hint: name it to see why), never a traceback."""
+    from click.testing import CliRunner
+
+    from converter.cli import cli
+
+    site = tmp_path / "site"
+    site.mkdir()
+    for name, why in (("icon-a", ", an icon: name it to read it)"),
+                      ("icon-boom", ": name it to see why)"),
+                      ("icon-odd", ": name it to see why)")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.why").write_text("x\n", encoding="utf-8")
+        (site / f"{name}.why").write_text("x\n", encoding="utf-8")
+        result = CliRunner().invoke(cli, ["validate", str(tmp_path / name), "--no-cache"])
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"({tmp_path / name / f'{name}.why'} is not what the why reader takes{why}" \
+            in result.stderr
+    (site / "soleus.why").write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(site), "--no-cache", "--exclude",
+                                      "icon-[bo]*"])
+    assert result.exit_code == 0, result.stderr
+    assert (f"note: 1 file left out: its format does not take it for its own "
+            f"({site / 'icon-a.why'}, an icon: name it to read it)") in result.stderr

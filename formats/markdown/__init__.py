@@ -80,6 +80,12 @@ class MarkdownFormat(Format):
 
         return muscle_names(folder, names)
 
+    def why_not_own(self, path: Path) -> str | None:
+        """Why a search leaves out ``path`` (:func:`.sites.why_left_out`)."""
+        from .sites import why_left_out
+
+        return why_left_out(path)
+
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Muscle]:
         from .reading import read_path
 

@@ -76,7 +76,7 @@ def _bundle(name: str) -> bool:
 class _Folder(NamedTuple):
     """What the rules need of a folder, from its names."""
 
-    bundle: bool  # it holds a leaf bundle's page
+    bundle: str | None  # the name of the leaf bundle's page it holds
     hugo: bool  # it is a Hugo site's root
     jekyll: bool  # it is a Jekyll site's root
 
@@ -84,6 +84,13 @@ class _Folder(NamedTuple):
 #: What a folder's files are to the rules (whatever their names but a section page's):
 #: none of them muscles, only a bundle's page, all, or all but a Jekyll root's home page.
 _NONE, _PAGE, _ALL, _HOME = 0, 1, 2, 3
+#: Why the files of Jekyll's own folders are left out.
+_JEKYLL_WHY = {own: f"in Jekyll's own {own}/" for own in _JEKYLL_OWN} | {
+    "_site": "in Jekyll's built site, _site/", "_drafts": "a Jekyll draft"}
+#: Why the files of a Hugo root's folders but ``content/`` are left out.
+_OUTSIDE = "outside the Hugo site's content/"
+#: The reasons :func:`_takes` gives that name no bundle's page.
+_REASONS = frozenset({_OUTSIDE, *_JEKYLL_WHY.values()})
 #: The names of a Jekyll site's home page at its root.
 _JEKYLL_HOME = frozenset({"index.md", "index.markdown"})
 
@@ -108,11 +115,12 @@ def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
     search = current_search()
     memo: dict[Any, Any] = {} if search is None else search.memo
     key = (__name__, "takes", folder)
-    takes = memo.get(key)
-    if takes is None:
-        takes = memo[key] = _takes(_chain(folder + names[0],
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = _takes(_chain(folder + names[0],
                                           None if search is None else search.root), memo,
                                    search)
+    takes = known[0]
     if takes == _NONE:
         return [False] * len(names)
     if takes == _PAGE:  # (a bundle's page, index..., is no section page, _index...)
@@ -126,12 +134,37 @@ def muscle_names(folder: str, names: Sequence[str]) -> list[bool]:
     return taken
 
 
+def why_left_out(path: Path) -> str | None:
+    """Why a search leaves out the file ``path`` (a few words: ``a Hugo section page``),
+    told by the rules of the nearest site's root at or above it (a search from below it
+    leaves out only section pages and bundles' resources, which are told alike); None
+    for a file no search leaves out."""
+    if _section(path.name):
+        return "a Hugo section page"
+    memo: dict[Any, Any] = {}
+    text = os.path.abspath(path)
+    top = os.path.dirname(text)
+    while not (_facts(top, memo).hugo or _facts(top, memo).jekyll):
+        if os.path.dirname(top) == top:
+            return None  # (no site: only section pages are left out)
+        top = os.path.dirname(top)
+    takes, why = _takes(_chain(text, top), memo)
+    if not (takes == _NONE or (takes == _PAGE and not _bundle(path.name)) or (
+            takes == _HOME and path.name in _JEKYLL_HOME)):
+        return None
+    if takes == _HOME or why in _REASONS:
+        return why
+    page = os.path.relpath(why, os.path.dirname(text))  # (as ``path`` names it)
+    return _resource(os.path.normpath(os.path.join(os.path.dirname(str(path)), page)))
+
+
 def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any],
-           search: Search | None = None) -> int:
+           search: Search | None = None) -> tuple[int, str]:
     """What the files of the last folder of ``chain`` (:func:`_chain`) are to the rules
-    (:data:`_ALL`, :data:`_PAGE`, :data:`_HOME` or :data:`_NONE`). Bundles count only inside a Hugo
-    site's ``content/``: a Hugo root in ``chain``, or one at or above its first folder
-    (:func:`_above`)."""
+    (:data:`_ALL`, :data:`_PAGE`, :data:`_HOME` or :data:`_NONE`) and why those it
+    leaves out are (for a resource, the path of its bundle's page). Bundles count only inside
+    a Hugo site's ``content/``: a Hugo root in ``chain``, or one at or above its first
+    folder (:func:`_above`)."""
     facts = [_facts(folder, memo, search) for folder, _ in chain]
     last = len(chain) - 1
     bundles, resource = _above(chain[0][0], memo)
@@ -139,26 +172,36 @@ def _takes(chain: list[tuple[str, str]], memo: dict[Any, Any],
     for depth, ((_, below), folder) in enumerate(zip(chain, facts, strict=True)):
         if folder.hugo:
             if depth == last or below != _HUGO_CONTENT:
-                return _NONE
-            bundles, resource, bundles_from = True, False, depth + 1
+                return _NONE, _OUTSIDE
+            bundles, resource, bundles_from = True, None, depth + 1
         if folder.jekyll:
             if below in _JEKYLL_OWN:
-                return _NONE
+                return _NONE, _JEKYLL_WHY[below]
             if depth == last:
-                return _HOME
+                return _HOME, "the Jekyll site's home page"
             bundles = False  # (no bundles below it)
     if not bundles:
-        return _ALL
-    if resource or any(folder.bundle for folder in facts[bundles_from:last]):
-        return _NONE  # (a resource of a bundle above)
-    return _PAGE if facts[last].bundle else _ALL
+        return _ALL, ""
+    if resource is None:
+        resource = next((os.path.join(folder, page) for (folder, _), page in zip(
+            chain[bundles_from:last], (f.bundle for f in facts[bundles_from:last]),
+            strict=True) if page), None)
+    if resource is not None:  # (a resource of a bundle above)
+        return _NONE, resource
+    page = facts[last].bundle
+    return (_PAGE, os.path.join(chain[last][0], page)) if page else (_ALL, "")
 
 
-def _above(root: str, memo: dict[Any, Any]) -> tuple[bool, bool]:
+def _resource(page: str) -> str:
+    """Why a bundle's resource, the bundle's page ``page``'s, is left out."""
+    return f"a page bundle's resource ({page} is its page)"
+
+
+def _above(root: str, memo: dict[Any, Any]) -> tuple[bool, str | None]:
     """Whether the folder ``root`` a search starts from lies in the ``content/`` of a
     Hugo site whose root is above it (the nearest such root, looked for upward once per
-    search), and whether a folder between that ``content/`` and ``root`` holds a leaf
-    bundle's page (``root``'s files then being its resources)."""
+    search), and the leaf bundle's page a folder between that ``content/`` and ``root``
+    holds, if any (``root``'s files then being its resources)."""
     key = (__name__, "above", root)
     known = memo.get(key)
     if known is None:
@@ -166,23 +209,24 @@ def _above(root: str, memo: dict[Any, Any]) -> tuple[bool, bool]:
     return known
 
 
-def _looked_up(start: str, memo: dict[Any, Any]) -> tuple[bool, bool]:
+def _looked_up(start: str, memo: dict[Any, Any]) -> tuple[bool, str | None]:
     """:func:`_above` of the absolute folder ``start``."""
     parts: list[str] = []
     folder = start
     while True:
         parent, name = os.path.split(folder)
         if parent == folder or not name:
-            return False, False  # (no Hugo root above)
+            return False, None  # (no Hugo root above)
         parts.append(name)
         folder = parent
         if _facts(folder, memo).hugo:
             break
     parts.reverse()  # (from the root's folder below it to start)
     if parts[0] != _HUGO_CONTENT:
-        return False, False
+        return False, None
     between = [os.path.join(folder, *parts[:n]) for n in range(1, len(parts))]
-    return True, any(_facts(inside, memo).bundle for inside in between)
+    return True, next((os.path.join(inside, page) for inside in between
+                       for page in (_facts(inside, memo).bundle,) if page), None)
 
 
 def _chain(path: str, root: str | None) -> list[tuple[str, str]]:
@@ -220,9 +264,10 @@ def _facts(folder: str, memo: dict[Any, Any], search: Search | None = None) -> _
         text = "\0" + "\0".join(names) + "\0"
         lower = text.lower()
         facts = memo[key] = _Folder(
-            bundle=f"\0{DIRECTORY_MARKER}\0" not in text and f"\0{BUNDLE_PAGE}" in text
-            and any(_bundle(name) and not _excluded(search, folder, name)
-                    for name in names if name.startswith(BUNDLE_PAGE)),
+            bundle=None if f"\0{DIRECTORY_MARKER}\0" in text
+            or f"\0{BUNDLE_PAGE}" not in text else min(
+                (n for n in names if n.startswith(BUNDLE_PAGE) and _bundle(n)
+                 and not _excluded(search, folder, n)), default=None),
             hugo=_holds(lower, _HUGO_CONFIGS) or (_holds(lower, _HUGO_OLD_CONFIGS)
                                                   and f"\0{_HUGO_CONTENT}\0" in text),
             jekyll=_holds(lower, _JEKYLL_CONFIGS))

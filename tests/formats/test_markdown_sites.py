@@ -65,7 +65,8 @@ def test_section_pages_and_their_translations_are_left_out_with_a_note(
     assert [m["slug"] for m in json.loads(result.stdout)["muscles"]] == [
         "index-of-muscles", "soleus", "upper"]  # (_INDEX.md: no section page to Hugo)
     assert (f"note: 4 files left out: their formats do not take them for their own "
-            f"(such as {tmp_path / 'muscles' / '_index.MARKDOWN'}: name one to read it)"
+            f"(such as {tmp_path / 'muscles' / '_index.MARKDOWN'}, a Hugo section page: "
+            "name one to read it)"
             ) in result.stderr
     named = run("validate", str(tmp_path / "muscles" / "_index.da.md"))
     assert named.stderr == "1 muscle valid: 0 errors, 0 warnings\n"  # (named: read)
@@ -309,3 +310,39 @@ def test_outside_a_hugo_sites_content_an_index_md_makes_no_bundle(tmp_path: Path
     page(site / "content" / "muscles" / "index.md", sample="trapezius.md")
     page(site / "content" / "muscles" / "deltoideus.md", sample="deltoideus.md")
     assert slugs(site / "content" / "muscles") == ["deltoideus", "muscles", "soleus"]
+
+
+def test_what_a_search_leaves_out_is_said_with_why(tmp_path: Path) -> None:
+    """The note and the no-inputs hint said 'name one to see why' / 'name one to read
+    it', but naming the file reads it: no reason was ever shown."""
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_TOML, encoding="utf-8")
+    page(site / "README.md", "Our site")
+    result = run("validate", str(site))
+    assert (f"{site}: warning: holds no .markdown or .md files to read ({site / 'README.md'} "
+            "is not what the markdown reader takes, outside the Hugo site's content/: name "
+            "it to read it) [no-inputs]") in result.stderr
+    bundle = site / "content" / "soleus"
+    page(bundle / "index.md")
+    page(bundle / "credits.md", sample="deltoideus.md")
+    page(site / "content" / "_index.md", "Muscles")
+    result = run("validate", str(bundle))
+    assert (f"({bundle / 'credits.md'}, a page bundle's resource "
+            f"({bundle / 'index.md'} is its page): name it to read it)") in result.stderr
+    result = run("validate", str(bundle / "credits.md"))
+    assert result.exit_code == 0 and "left out" not in result.stderr  # (named: read)
+    jekyll = tmp_path / "jk"
+    (jekyll / "_config.yml").parent.mkdir()
+    (jekyll / "_config.yml").write_text("title: Muscles\n", encoding="utf-8")
+    page(jekyll / "index.md", "Home")
+    page(jekyll / "_site" / "soleus.md")
+    page(jekyll / "_drafts" / "trapezius.md", sample="trapezius.md")
+    page(jekyll / "_layouts" / "x.md", "Layout")
+    for left_out, why in (("index.md", "the Jekyll site's home page"),
+                          ("_site/soleus.md", "in Jekyll's built site, _site/"),
+                          ("_drafts/trapezius.md", "a Jekyll draft"),
+                          ("_layouts/x.md", "in Jekyll's own _layouts/")):
+        result = run("validate", str(jekyll), "--exclude", "*.md", "--exclude",
+                     f"!{left_out}")
+        assert f"({jekyll / left_out}, {why}: name it to read it)" in result.stderr
