@@ -371,7 +371,8 @@ def test_force_exclude_leaves_out_what_a_search_takes_for_no_muscle_page(
     read = _run("validate", *named)  # (three pages taken for muscles)
     assert read.stderr.splitlines()[-1] == "4 muscles valid: 0 errors, 0 warnings"
     note = ("note: 3 files left out: their formats do not take them for their own "
-            "(such as content/muscles/_index.da.md: name one to read it)")
+            "(such as content/muscles/_index.da.md, a Hugo section page: name one to read "
+            "it)")
     forced = _run("validate", *named, "--force-exclude")
     assert forced.exit_code == 0, forced.stderr
     assert forced.stderr.splitlines() == [note, "1 muscle valid: 0 errors, 0 warnings"]
