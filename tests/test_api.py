@@ -420,7 +420,8 @@ def test_read_leaves_out_what_exclude_patterns_match(tmp_path: Path) -> None:
     for name in ("README.md", "node_modules/x/README.md"):
         (site / name).write_text("# Read me\n", encoding="utf-8")
     (site / "_index.md").write_text("---\ntitle: Section\n---\n", encoding="utf-8")
-    with pytest.raises(converter.MuscleError, match="no-front-matter"):
+    with pytest.raises(converter.MuscleError, match="no-front-matter"), \
+            pytest.warns(UserWarning, match=r"1 file left out: .*, a Hugo section page"):
         converter.read(site)
     assert [m.slug for m in converter.read(site, exclude=["README.md", "_*"])] == ["soleus"]
     with pytest.warns(UserWarning, match=r"1 file left out: its format does not take it "):

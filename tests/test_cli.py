@@ -625,7 +625,8 @@ def test_exclude_leaves_a_sites_other_files_out_of_convert_validate_and_fmt(
     result = run("fmt", "--check", ".", "--exclude", "README.md")
     assert (result.exit_code, result.output) == (
         0, "note: 1 file left out: its format does not take it for its own "
-        "(muscles/_index.md: name it to read it)\n0 would change, 2 unchanged\n")
+        "(muscles/_index.md, a Hugo section page: name it to read it)\n0 would change, "
+        "2 unchanged\n")
     for bad, why in (("", "an empty pattern"), ("#x", "'#x' is a comment"),
                      ("!", "'!' is not a pattern"),
                      ("[a-Z]*.md", "'[a-Z]*.md' is not a pattern")):  # (was a traceback)
