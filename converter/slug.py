@@ -342,6 +342,8 @@ def name_language(path: str | Path, endings: tuple[str, ...]) -> str | None:
     (:func:`converter.languages.is_text_language`: ISO 639-1 and BCP 47 subtags); None
     for a name that gives none (``soleus.md``, ``index.md``, ``.da.md``, and
     ``soleus.old.md`` or ``m.bak.md``, whose slugs are ``soleus-old`` and ``m-bak``)."""
+    if os.path.basename(os.fspath(path)).count(".") < 2:  # (no NAME.LANG.ending: most
+        return None                                      # files, read once each)
     name = os.fsencode(Path(path).name).decode("utf-8", "surrogateescape")
     bundled = bundle_language(name, endings)
     if bundled is not None:
