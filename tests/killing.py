@@ -9,9 +9,10 @@ import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from tests.conftest import ROOT, WAIT
-from tests.waits import sleeping
+from tests.waits import sleeping, until
 
 
 def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float = 0.0,
@@ -39,6 +40,29 @@ def kill_while(command: list[str], writing: Callable[[], bool], *, delay: float 
         if process.poll() is None:
             process.kill()
             process.wait(timeout=WAIT)
+
+
+T = TypeVar("T")
+
+
+def killed_stopped(command: list[str], ready: Path, what: str, env: dict[str, str],
+                   seen: Callable[[], T]) -> T:
+    """Run ``command``, which makes the file ``ready`` once its ``what`` (``write``) stops
+    halfway; then take ``seen()`` (what it left so far) and SIGKILL it. Fails if it ends
+    first, or is not killed by the signal."""
+    run = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    try:
+        until(lambda: ready.exists() or run.poll() is not None, f"the run's {what}")
+        assert run.poll() is None, f"the run ended before its {what} stopped"
+        found = seen()
+        run.send_signal(signal.SIGKILL)
+        assert run.wait(timeout=WAIT) == -signal.SIGKILL
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=WAIT)
+    return found
 
 
 def sleeps_with_open(pid: int, path: Path) -> bool:

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SAMPLES, START_METHODS, WAIT, cli_command
-from tests.killing import kill_while
-from tests.waits import until
+from tests.killing import kill_while, killed_stopped
 
 GEN_CORPUS = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 
@@ -169,19 +168,9 @@ def test_the_next_write_removes_a_killed_runs_temporary_at_once(tmp_path: Path) 
     complete, out, ready = tmp_path / "complete.json", tmp_path / "m.json", tmp_path / "ready"
     subprocess.run(command(SAMPLES, "json", complete, []), cwd=ROOT, env=env, check=True,
                    timeout=WAIT)
-    run = subprocess.Popen([sys.executable, "-c", _STOPS_AS_IT_WRITES, str(ready),
-                            *command(SAMPLES, "json", out, [])[3:]], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        until(lambda: ready.exists() or run.poll() is not None, "the run's write")
-        assert run.poll() is None, "the run ended before its write stopped"
-        [left] = temporaries(out)
-        run.send_signal(signal.SIGKILL)
-        assert run.wait(timeout=WAIT) == -signal.SIGKILL
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait(timeout=WAIT)
+    stops = [sys.executable, "-c", _STOPS_AS_IT_WRITES, str(ready),
+             *command(SAMPLES, "json", out, [])[3:]]
+    [left] = killed_stopped(stops, ready, "write", env, lambda: temporaries(out))
     assert temporaries(out) == [left] and left.stat().st_size > 0 and not out.exists()
     held = tmp_path / f".{out.name}.abcd1234.tmp"
     held.write_text("a run under way")
@@ -265,19 +254,9 @@ def test_the_next_write_removes_a_killed_runs_temporary_folder_at_once(
     out.parent.mkdir()
     subprocess.run(command(SAMPLES, fmt, complete, []), cwd=ROOT, env=env, check=True,
                    timeout=WAIT)
-    run = subprocess.Popen([sys.executable, "-c", _STOPS_AS_IT_BUILDS, str(ready), module,
-                            stop, *command(SAMPLES, fmt, out, [])[3:]], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        until(lambda: ready.exists() or run.poll() is not None, "the run's build")
-        assert run.poll() is None, "the run ended before its build stopped"
-        [left] = temporaries(out)
-        run.send_signal(signal.SIGKILL)
-        assert run.wait(timeout=WAIT) == -signal.SIGKILL
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait(timeout=WAIT)
+    stops = [sys.executable, "-c", _STOPS_AS_IT_BUILDS, str(ready), module, stop,
+             *command(SAMPLES, fmt, out, [])[3:]]
+    [left] = killed_stopped(stops, ready, "build", env, lambda: temporaries(out))
     assert temporaries(out) == [left] and left.is_dir() and os.listdir(left)
     assert not out.exists()
     held = out.parent / f".{out.name}.abcd1234.tmpdir"
@@ -310,19 +289,9 @@ def test_the_next_write_to_standard_output_removes_a_killed_runs_folder_at_once(
     complete = subprocess.run(command(SAMPLES, "killtitles", Path("-"), []), cwd=ROOT,
                               env=env, check=True, capture_output=True, timeout=WAIT).stdout
     assert complete and os.listdir(scratch) == []
-    run = subprocess.Popen([sys.executable, "-c", _STOPS_AS_IT_BUILDS, str(ready),
-                            "converter.plugin_output", "_to_stdout",
-                            *command(SAMPLES, "killtitles", Path("-"), [])[3:]], cwd=ROOT,
-                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        until(lambda: ready.exists() or run.poll() is not None, "the run's write")
-        assert run.poll() is None, "the run ended before its write stopped"
-        run.send_signal(signal.SIGKILL)
-        assert run.wait(timeout=WAIT) == -signal.SIGKILL
-    finally:
-        if run.poll() is None:
-            run.kill()
-            run.wait(timeout=WAIT)
+    stops = [sys.executable, "-c", _STOPS_AS_IT_BUILDS, str(ready), "converter.plugin_output",
+             "_to_stdout", *command(SAMPLES, "killtitles", Path("-"), [])[3:]]
+    killed_stopped(stops, ready, "write", env, lambda: None)
     [left] = scratch.iterdir()
     assert (left / "stdout").read_bytes() == complete
     held = scratch / ".muscle-convert-stdout.abcd1234.tmpdir"
